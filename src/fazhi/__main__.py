@@ -1,0 +1,5 @@
+"""``python -m fazhi`` runs the command-line interface."""
+
+from fazhi.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""Turn bytes into text: BOMs, UTF-8, GB18030/GBK, UTF-16; refuse binary data clearly.
+
+Why not a general charset detector: Chinese government pages come in very few
+encodings (UTF-8, GBK/GB18030, occasionally UTF-16 from Windows tools), and a
+wrong guess silently corrupts every character. So fazhi tries them in a fixed,
+documented order with strict decoding and refuses anything else with an error
+that names the file and the byte offset.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from fazhi.errors import InputError
+
+__all__ = ["decode", "looks_like_html", "check_mojibake"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _cjk_share(text: str) -> float:
+    sample = text[:20000]
+    visible = sum(1 for ch in sample if not ch.isspace())
+    if visible == 0:
+        return 0.0
+    return len(_CJK.findall(sample)) / visible
+
+
+def _strict(data: bytes, encoding: str, source: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot decode as {encoding}: {exc.reason}", source=source, offset=exc.start
+        ) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", source=source) from None
+
+
+def decode(data: bytes, *, source: str | None = None, encoding: str | None = None) -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding_used)``.
+
+    An explicit ``encoding`` wins. Otherwise: a byte-order mark decides
+    (UTF-8/16/32); then strict UTF-8; then UTF-16 without BOM when the NUL
+    pattern says so; then GB18030 (a superset of GBK and GB2312). NUL bytes
+    that are not UTF-16, or bytes that fit none of these, raise
+    :class:`~fazhi.InputError` naming ``source`` and the byte offset.
+    """
+    name = source or "<bytes>"
+    if encoding is not None:
+        return _strict(data, encoding, name), encoding
+    if not data:
+        return "", "utf-8"
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, enc, name), enc
+    nul = data.find(b"\x00")
+    if nul == -1:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            utf8_error = exc
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError(
+                "not UTF-8 and not GB18030/GBK text: "
+                f"invalid byte 0x{data[utf8_error.start]:02x}; pass encoding=... if you know it",
+                source=name,
+                offset=utf8_error.start,
+            ) from None
+        # GB18030 decodes almost any byte soup; only accept it when it reads as Chinese.
+        if _cjk_share(text) < 0.2:
+            raise InputError(
+                "not UTF-8, and decoding as GB18030 does not give Chinese text "
+                "(binary or an unsupported encoding?); pass encoding=... if you know it",
+                source=name,
+                offset=utf8_error.start,
+            )
+        return text, "gb18030"
+    # NUL bytes: UTF-16 without a BOM, or binary data.
+    if len(data) % 2 == 0:
+        even_nuls = data[0::2].count(0)
+        odd_nuls = data[1::2].count(0)
+        for enc, ok in (("utf-16-le", odd_nuls > even_nuls), ("utf-16-be", even_nuls > odd_nuls)):
+            if not ok:
+                continue
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and _printable_share(text) > 0.95:
+                return text, enc
+    raise InputError("binary data, not text (NUL byte)", source=name, offset=nul)
+
+
+def _printable_share(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 1.0
+    good = sum(1 for ch in sample if ch.isprintable() or ch in "\r\n\t")
+    return good / len(sample)
+
+
+_HTML_HINT = re.compile(
+    r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<\?xml[^>]*>\s*<html)", re.I
+)
+_TAG = re.compile(r"</?(?:p|div|br|span|td|tr|table|a|li|ul|h[1-6]|script|style)\b[^>]*>", re.I)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` is an HTML page (or a fragment dense with block tags)."""
+    head = text[:4096]
+    if _HTML_HINT.search(head):
+        return True
+    return len(_TAG.findall(head)) >= 5
+
+
+def check_mojibake(text: str, *, source: str | None = None) -> None:
+    """Raise :class:`InputError` when decoded text is mostly "?" or Latin-1 mojibake.
+
+    Such text was damaged before fazhi saw it (saved in an encoding that
+    could not represent Chinese, or UTF-8 read as Latin-1); analysing it would
+    silently produce nonsense.
+    """
+    sample = "".join(text[:20000].split())
+    if len(sample) < 20:
+        return
+    if sample.count("?") / len(sample) > 0.3 and _cjk_share(text) < 0.3:
+        raise InputError(
+            "the text is mostly '?': it was saved in an encoding that could not represent "
+            "Chinese characters, so they were lost before fazhi read it; re-export it as UTF-8",
+            source=source,
+        )
+    latin = sum(1 for ch in sample if "\u00c0" <= ch <= "\u00ff")
+    if latin / len(sample) > 0.2 and _cjk_share(text) < 0.05:
+        raise InputError(
+            "the text looks like UTF-8 read as Latin-1 (mojibake such as 'æ³•'); "
+            "read the original bytes with encoding='utf-8'",
+            source=source,
+        )
