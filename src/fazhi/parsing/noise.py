@@ -35,7 +35,7 @@ _LINE_PATTERNS = tuple((k, p) for k, p in _LINE_PATTERNS)
 
 #: Chrome that appears inside a metadata line ("…发布日期:2025-02-14 16:21浏览次数:").
 INLINE_NOISE = re.compile(
-    r"(?:浏览次数|浏览量|阅读量|阅读次数|点击数|点击量|访问量)\s*[:：]\s*\d*\s*次?"
+    r"(?:浏览次数|浏览量|阅读量|阅读次数|点击数|点击量|访问量)\s*[:：](?:\s*\d+(?:\s*次)?)?"
     r"|字体\s*[:：]?\s*[\[【(（][^\]】)）]{0,20}[\]】)）]"
     r"|【\s*(?:打印|关闭|大|中|小)\s*】"
 )

@@ -1,0 +1,147 @@
+"""Bad input gets a clear error naming the file and the problem, and never kills a batch."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import fazhi
+from fazhi.errors import InputError
+
+SAMPLE = "济南市济阳区2024年度法治政府建设报告\n\n一、主要举措\n\n(一)深化放管服改革。全区推行告知承诺制。\n"
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le", "utf-16-be"]
+)
+def test_encodings_are_detected(tmp_path: Path, encoding: str):
+    path = tmp_path / f"doc-{encoding}.txt"
+    path.write_bytes(SAMPLE.encode(encoding))
+    [doc] = fazhi.read(path)
+    assert doc.text == SAMPLE
+    assert doc.title_text == "济南市济阳区2024年度法治政府建设报告"
+    assert doc.encoding is not None
+
+
+def test_parse_bytes_reports_the_encoding_used():
+    doc = fazhi.parse(SAMPLE.encode("gbk"))
+    assert doc.text == SAMPLE and doc.encoding == "gb18030"
+
+
+def test_explicit_encoding_wins():
+    data = SAMPLE.encode("gbk")
+    with pytest.raises(InputError, match=r"doc\.txt \(byte \d+\): cannot decode as utf-8"):
+        fazhi.parse(data, source="doc.txt", encoding="utf-8")
+    assert fazhi.parse(data, encoding="gbk").text == SAMPLE
+
+
+def test_unknown_encoding_name_is_a_clear_error():
+    with pytest.raises(InputError, match="unknown encoding 'no-such-codec'"):
+        fazhi.parse(b"abc", encoding="no-such-codec")
+
+
+def test_binary_input_names_the_source_and_offset(tmp_path: Path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(InputError) as info:
+        list(fazhi.read(path))
+    message = str(info.value)
+    assert str(path) in message and "binary" in message and "byte 8" in message
+    assert info.value.source == str(path) and info.value.offset == 8
+
+
+def test_undecodable_bytes(tmp_path: Path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes(bytes(range(0x80, 0x100)) * 4)
+    with pytest.raises(InputError, match="latin.txt"):
+        list(fazhi.read(path))
+
+
+def test_question_mark_mojibake_file_is_refused(tmp_path: Path):
+    path = tmp_path / "lost.txt"
+    path.write_text("????????????2024?????????\n\n?????????????????????????????\n", encoding="utf-8")
+    with pytest.raises(InputError, match="mostly '\\?'"):
+        list(fazhi.read(path))
+
+
+def test_latin1_mojibake_file_is_refused(tmp_path: Path):
+    path = tmp_path / "moji.txt"
+    path.write_text(SAMPLE.encode("utf-8").decode("latin-1"), encoding="utf-8")
+    with pytest.raises(InputError, match="Latin-1"):
+        list(fazhi.read(path))
+
+
+def test_empty_file_gives_an_empty_document(tmp_path: Path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    [doc] = fazhi.read(path)
+    assert doc.text == "" and doc.paragraphs == ()
+
+
+def test_html_page_is_reduced_to_text():
+    page = (
+        "<!DOCTYPE html><html><head><title>t</title><script>var x=1;</script></head><body>"
+        "<div class='nav'>我的位置:首页&gt;政务公开</div>"
+        "<h1>某区2024年度法治政府建设报告</h1><p>来源:某区司法局 发布日期:2025-02-14</p>"
+        "<p>一、主要举措</p><p>全面推行行政执法三项制度。</p></body></html>"
+    )
+    doc = fazhi.parse(page)
+    assert "<" not in doc.text and "var x" not in doc.text
+    assert doc.title_text == "某区2024年度法治政府建设报告"
+    assert doc.meta.source == "某区司法局"
+    assert [h.title for h in doc.headings()] == ["主要举措"]
+
+
+def test_one_bad_file_does_not_kill_the_batch(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "c.txt").write_text(SAMPLE, encoding="gbk")
+    results = list(fazhi.read(tmp_path, errors="return"))
+    assert [type(r).__name__ for r in results] == ["Document", "InputError", "Document"]
+    assert "b.txt" in str(results[1])
+    assert len(list(fazhi.read(tmp_path, errors="skip"))) == 2
+    with pytest.raises(InputError, match="b.txt"):
+        list(fazhi.read(tmp_path))
+
+
+def test_missing_paths_and_empty_globs_are_named(tmp_path: Path):
+    with pytest.raises(InputError, match="no such file"):
+        list(fazhi.read(tmp_path / "nope.txt"))
+    with pytest.raises(InputError, match="no file matches"):
+        list(fazhi.read(str(tmp_path / "*.none")))
+    results = list(fazhi.read([tmp_path / "nope.txt", str(tmp_path / "*.none")], errors="return"))
+    assert len(results) == 2 and all(isinstance(r, InputError) for r in results)
+
+
+def test_read_accepts_globs_and_lists(tmp_path: Path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.txt").write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "y.txt").write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "z.md").write_text(SAMPLE, encoding="utf-8")
+    assert len(list(fazhi.read(tmp_path))) == 2  # recursive, *.txt only
+    assert len(list(fazhi.read(str(tmp_path / "**" / "*.txt")))) == 2
+    assert len(list(fazhi.read([tmp_path / "y.txt", tmp_path / "z.md"]))) == 2
+
+
+def test_files_over_the_size_limit_are_refused(tmp_path: Path):
+    from fazhi.parsing import read_file
+
+    path = tmp_path / "big.txt"
+    path.write_text("法" * 1000, encoding="utf-8")
+    with pytest.raises(InputError, match="larger than the limit"):
+        read_file(path, max_bytes=100)
+
+
+def test_long_single_line_parses_in_linear_time():
+    """A 4 MB line must not take much longer per character than a 1 MB line (no backtracking)."""
+
+    def cost(n: int) -> float:
+        text = "法治政府建设" * (n // 6)
+        start = time.perf_counter()
+        fazhi.parse(text)
+        return time.perf_counter() - start
+
+    small, large = min(cost(1_000_000) for _ in range(2)), min(cost(4_000_000) for _ in range(2))
+    assert large < small * 4 * 3  # linear, with generous room for noise
