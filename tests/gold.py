@@ -40,7 +40,9 @@ def doc_id_for(doc: Any, gold: dict[str, dict[str, Any]], starts: list[int]) -> 
     name = Path(doc.source).name
     first = line_of(starts, doc.source_span[0])
     for gid, g in gold.items():
-        if g["file"] == name and g["first_line"] <= first <= (g.get("title_line") or g["first_line"]):
+        if g["file"] == name and g["first_line"] <= first <= (
+            g.get("title_line") or g["first_line"]
+        ):
             return gid
     return None
 
@@ -51,9 +53,14 @@ def outline_of(doc: Any, starts: list[int]) -> list[tuple[int, int, str, str, st
     out = []
     for section in doc.walk_sections():
         h = section.heading
-        out.append((line_of(starts, base + h.start), section.level, h.style, h.marker, h.title, h.run_in))
+        out.append(
+            (line_of(starts, base + h.start), section.level, h.style, h.marker, h.title, h.run_in)
+        )
     return out
 
 
 def gold_outline(g: dict[str, Any]) -> list[tuple[int, int, str, str, str, bool]]:
-    return [(o["line"], o["level"], o["style"], o["marker"], o["heading"], o["run_in"]) for o in g["outline"]]
+    return [
+        (o["line"], o["level"], o["style"], o["marker"], o["heading"], o["run_in"])
+        for o in g["outline"]
+    ]

@@ -22,7 +22,13 @@ def assert_nothing_lost(doc: Document) -> None:
     t = doc.text
     cover = [0] * len(t)
     meta = {(f.start, f.end): f for f in doc.meta.fields}.values()  # one line may give two fields
-    groups = [[doc.title] if doc.title else [], list(meta), doc.headings(), list(doc.paragraphs), list(doc.noise)]
+    groups = [
+        [doc.title] if doc.title else [],
+        list(meta),
+        doc.headings(),
+        list(doc.paragraphs),
+        list(doc.noise),
+    ]
     for group in groups:
         for span in group:
             for i in range(span.start, span.end):
@@ -30,4 +36,6 @@ def assert_nothing_lost(doc: Document) -> None:
     for i, ch in enumerate(t):
         if ch.isspace() or ch in WHITESPACE_EXTRA:
             continue
-        assert cover[i] == 1, f"char {i} {ch!r} covered {cover[i]} times in {t[max(0, i - 15) : i + 15]!r}"
+        assert cover[i] == 1, (
+            f"char {i} {ch!r} covered {cover[i]} times in {t[max(0, i - 15) : i + 15]!r}"
+        )

@@ -73,7 +73,9 @@ def test_public_names_resolve():
     assert "parse" in dir(fazhi)
 
 
-@pytest.mark.parametrize("entry", [["-m", "fazhi"], ["-c", "from fazhi.cli import main; raise SystemExit(main())"]])
+@pytest.mark.parametrize(
+    "entry", [["-m", "fazhi"], ["-c", "from fazhi.cli import main; raise SystemExit(main())"]]
+)
 def test_cli_help_and_version(entry):
     out = run(*entry, "--version")
     assert out.returncode == 0 and out.stdout.strip() == f"fazhi {fazhi.__version__}"

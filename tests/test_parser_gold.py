@@ -54,7 +54,6 @@ def test_document_span_matches_gold_lines(parsed, gid):
     text = (SEEDS / g["file"]).read_text("utf-8")
     s, e = doc.source_span
     assert text[s:e] == doc.text
-    from gold import line_of
 
     assert line_of(starts, s) == g["first_line"]
     if (s, e) == (0, len(text)):  # a whole-file document

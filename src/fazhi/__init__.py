@@ -78,6 +78,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from fazhi.document import Document
-    from fazhi.errors import FazhiError, InputError, PluginError
-    from fazhi.parsing import parse, read
+    from fazhi.document import Document as Document
+    from fazhi.errors import FazhiError as FazhiError
+    from fazhi.errors import InputError as InputError
+    from fazhi.errors import PluginError as PluginError
+    from fazhi.parsing import parse as parse
+    from fazhi.parsing import read as read

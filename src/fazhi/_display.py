@@ -38,12 +38,16 @@ def format_table(
     """Format rows as an aligned table; columns named in ``max_width`` are truncated."""
     limits = dict(max_width or {})
     cells = [
-        [truncate(c, limits[h]) if h in limits else c for h, c in zip(headers, row)] for row in rows
+        [truncate(c, limits[h]) if h in limits else c for h, c in zip(headers, row, strict=True)]
+        for row in rows
     ]
     widths = [
-        max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)
+        max([display_width(h)] + [display_width(r[i]) for r in cells])
+        for i, h in enumerate(headers)
     ]
-    lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths)).rstrip()]
+    lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells)
+    lines.extend(
+        "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
+    )
     return "\n".join(lines) + "\n"

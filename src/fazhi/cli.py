@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--format", choices=("table", "json", "jsonl"), default="table", help="output format"
     )
-    analyze.add_argument("--encoding", default=None, help="force an input encoding (default: detect)")
+    analyze.add_argument(
+        "--encoding", default=None, help="force an input encoding (default: detect)"
+    )
     analyze.add_argument("-o", "--output", default=None, help="write to FILE instead of stdout")
     analyze.set_defaults(func=_cmd_analyze)
     return parser
@@ -80,7 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- analyze ---------------------------------------------------------------
 
 
-def _iter_documents(paths: Sequence[str], encoding: str | None, failures: list[str]) -> Iterator[Document]:
+def _iter_documents(
+    paths: Sequence[str], encoding: str | None, failures: list[str]
+) -> Iterator[Document]:
     from fazhi.errors import InputError
     from fazhi.parsing import parse, read
 
@@ -168,7 +172,7 @@ class _open_output:
 
     def __enter__(self) -> TextIO:
         if self.path and self.path != "-":
-            self.fh = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
+            self.fh = open(self.path, "w", encoding="utf-8")
             return self.fh
         return sys.stdout
 

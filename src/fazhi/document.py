@@ -373,7 +373,11 @@ class Document:
             )
         paragraphs = tuple(
             Paragraph(
-                p["start"], p["end"], p["text"], index=p["index"], section_path=tuple(p["section_path"])
+                p["start"],
+                p["end"],
+                p["text"],
+                index=p["index"],
+                section_path=tuple(p["section_path"]),
             )
             for p in data["paragraphs"]
         )
@@ -417,4 +421,3 @@ class Document:
         yield from self.headings()
         yield from self.paragraphs
         yield from self.noise
-

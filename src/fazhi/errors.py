@@ -14,7 +14,9 @@ class InputError(FazhiError, ValueError):
     applies, the byte offset of the problem.
     """
 
-    def __init__(self, message: str, *, source: str | None = None, offset: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, offset: int | None = None
+    ) -> None:
         self.source = source
         self.offset = offset
         where = source or "<input>"

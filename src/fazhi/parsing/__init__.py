@@ -21,7 +21,7 @@ from fazhi.parsing.decoding import check_mojibake, decode, looks_like_html
 from fazhi.parsing.html import html_to_text
 from fazhi.parsing.parser import parse_text
 
-__all__ = ["parse", "read", "read_file", "split_compilation", "Compilation", "MAX_FILE_BYTES"]
+__all__ = ["MAX_FILE_BYTES", "Compilation", "parse", "read", "read_file", "split_compilation"]
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from fazhi.document import NoiseSpan
 from fazhi.parsing.metadata import DATE_LINE, is_author_line
 from fazhi.parsing.noise import line_noise_kind
 
-__all__ = ["Compilation", "split_compilation", "MIN_ARTICLES"]
+__all__ = ["MIN_ARTICLES", "Compilation", "split_compilation"]
 
 #: Fewer detected articles than this and the text is treated as one document.
 MIN_ARTICLES = 3
@@ -88,10 +88,7 @@ def split_compilation(text: str) -> Compilation | None:
         articles.append((begin, end))
     noise: list[NoiseSpan] = []
     first = lines[starts[0]][0]
-    if toc is not None:
-        header_end = toc[0]
-    else:
-        header_end = first
+    header_end = toc[0] if toc is not None else first
     header = text[:header_end].strip(_WS + "\n")
     if header:
         hs = text.index(header)

@@ -14,7 +14,7 @@ import re
 
 from fazhi.errors import InputError
 
-__all__ = ["decode", "looks_like_html", "check_mojibake"]
+__all__ = ["check_mojibake", "decode", "looks_like_html"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -46,7 +46,9 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
         raise InputError(f"unknown encoding {encoding!r}", source=source) from None
 
 
-def decode(data: bytes, *, source: str | None = None, encoding: str | None = None) -> tuple[str, str]:
+def decode(
+    data: bytes, *, source: str | None = None, encoding: str | None = None
+) -> tuple[str, str]:
     """Decode ``data`` and return ``(text, encoding_used)``.
 
     An explicit ``encoding`` wins. Otherwise: a byte-order mark decides

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Marker", "match_marker", "chinese_numeral", "is_enumeration_item"]
+__all__ = ["Marker", "chinese_numeral", "is_enumeration_item", "match_marker"]
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千两"
 _CN = f"[{_CN_DIGITS}]{{1,5}}"
@@ -27,7 +27,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _ORDINAL = re.compile(r"0?[1-9]\d?")
 
-_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def chinese_numeral(text: str) -> int | None:

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "DATE_LINE",
     "FieldMatch",
+    "is_author_line",
+    "is_byline",
+    "is_issuer_line",
     "match_meta_line",
     "parse_date",
-    "DATE_LINE",
-    "is_byline",
-    "is_author_line",
-    "is_issuer_line",
 ]
 
 _SP = "[ \\t\\u00a0\\u3000]*"
@@ -66,13 +66,31 @@ def _label_regex(label: str) -> str:
 
 
 _LABEL_RE = re.compile(
-    "(?P<label>" + "|".join(_label_regex(label) for label, _ in _LABELS) + ")" + _SP + "(?:[:：]" + _SP + ")?"
+    "(?P<label>"
+    + "|".join(_label_regex(label) for label, _ in _LABELS)
+    + ")"
+    + _SP
+    + "(?:[:：]"
+    + _SP
+    + ")?"
 )
 _KEY_OF = {label: key for label, key in _LABELS}
 
 # Labels that do not need a colon to count (they head cells of a metadata table);
 # the rest ("时间", "来源" …) must be followed by a colon, or they are body words.
-_TABLE_LABELS = {"索引号", "发布机构", "发文机关", "成文日期", "发文日期", "发布日期", "文号", "发文字号", "组配分类", "主题分类", "公文种类"}
+_TABLE_LABELS = {
+    "索引号",
+    "发布机构",
+    "发文机关",
+    "成文日期",
+    "发文日期",
+    "发布日期",
+    "文号",
+    "发文字号",
+    "组配分类",
+    "主题分类",
+    "公文种类",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +102,7 @@ class FieldMatch:
     value: str
     start: int
     end: int
+    value_start: int
 
 
 def match_meta_line(line: str) -> list[FieldMatch] | None:
@@ -103,7 +122,9 @@ def match_meta_line(line: str) -> list[FieldMatch] | None:
         return None
     matches = list(_LABEL_RE.finditer(line))
     # keep labels that start the line or are preceded by a space/field boundary
-    starts = [m for m in matches if m.start() == 0 or line[m.start() - 1] in " \t\u00a0\u3000:：|丨"]
+    starts = [
+        m for m in matches if m.start() == 0 or line[m.start() - 1] in " \t\u00a0\u3000:：|丨"
+    ]
     fields: list[FieldMatch] = []
     for i, m in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(line)
@@ -111,16 +132,31 @@ def match_meta_line(line: str) -> list[FieldMatch] | None:
         value = raw_value.strip(" \t\u00a0\u3000|丨")
         label = re.sub(_SP, "", m.group("label"))
         span_end = m.end() + len(raw_value.rstrip(" \t\u00a0\u3000|丨"))
-        fields.append(FieldMatch(_KEY_OF[label], label, value, m.start(), span_end))
+        fields.append(FieldMatch(_KEY_OF[label], label, value, m.start(), span_end, m.end()))
     return fields
 
 
 _DATE_PATTERNS = (
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})"),
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
-    re.compile(r"(?P<y>[一二三四五六七八九〇零○]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"),
+    re.compile(
+        r"(?P<y>[一二三四五六七八九〇零○]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
+    ),
 )
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def _cn_year(text: str) -> int:
@@ -199,6 +235,6 @@ def is_issuer_line(line: str) -> bool:
     """A 落款 organisation line: "济南市长清区人民政府" (short, no punctuation, org suffix)."""
     if not 2 <= len(line) <= 40:
         return False
-    if any(p in line for p in "。，,；;：:、！？!?“”\"()（）"):
+    if any(p in line for p in '。，,；;：:、！？!?“”"()（）'):
         return False
     return _ISSUER_END.search(line) is not None

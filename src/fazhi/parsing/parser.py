@@ -104,7 +104,7 @@ def _strip_mojibake(line: _Line, noise: list[NoiseSpan], text: str) -> _Line | N
     q = s
     while q < e and text[q] in "?？" and text[q] == "?":
         q += 1
-    if q > s and q < e and not text[q] in _WS and q - s <= 4:
+    if q > s and q < e and text[q] not in _WS and q - s <= 4:
         noise.append(NoiseSpan(s, q, text[s:q], kind="mojibake"))
         s = q
         while s < e and text[s] in _WS:
@@ -139,62 +139,39 @@ def _is_title_like(line: str) -> bool:
 
 
 def _meta_fields(line: _Line, text: str, noise: list[NoiseSpan]) -> list[MetaField] | None:
-    """Metadata fields of a line (offsets into ``text``), inline chrome cut out as noise."""
+    """Metadata fields of a line (offsets into ``text``); inline chrome is added to ``noise``.
+
+    Returns None — and adds nothing — unless fields and chrome together cover
+    all of the line's text, so a body sentence is never mistaken for metadata.
+    """
     found = match_meta_line(line.text)
     if found is None:
         return None
+    chrome = [(m.start(), m.end()) for m in INLINE_NOISE.finditer(line.text)]
     fields: list[MetaField] = []
-    inline: list[tuple[int, int]] = [(m.start(), m.end()) for m in INLINE_NOISE.finditer(line.text)]
     for f in found:
-        fs, fe = f.start, f.end
-        # a value that holds inline chrome ("16:21浏览次数:") is cut before it
-        for ns, ne in inline:
-            if fs <= ns < fe:
-                fe = ns
-        seg = line.text[fs:fe].rstrip(_WS)
-        fe = fs + len(seg)
-        if fe <= fs:
+        if any(cs <= f.start < ce for cs, ce in chrome):
+            continue  # the "field" is itself chrome, e.g. 浏览次数:
+        # a value stops where chrome begins ("2025-02-14 16:21浏览次数:")
+        cut = min((cs for cs, _ in chrome if f.start <= cs < f.end), default=f.end)
+        seg = line.text[f.start : cut].rstrip(_WS + "|丨")
+        if not seg:
             continue
-        overlapped = any(ns <= fs < ne for ns, ne in inline)
-        if overlapped:
-            continue
-        value = f.value
-        for ns, ne in inline:
-            if f.start <= ns < f.end:
-                value = line.text[f.start + (len(line.text[f.start : f.end]) - len(line.text[f.start : f.end].lstrip())) : ns]
-                value = _strip_label(value, f.label).strip(_WS + "|丨")
-                break
-        fields.append(
-            MetaField(line.start + fs, line.start + fe, text[line.start + fs : line.start + fe], f.key, f.label, value)
-        )
-    for ns, ne in inline:
-        noise.append(NoiseSpan(line.start + ns, line.start + ne, text[line.start + ns : line.start + ne], kind="chrome"))
-    # text not covered by a field or inline noise must not be lost: if any is left, the
-    # line is not a clean metadata line after all
-    covered = sorted([(f.start - line.start, f.end - line.start) for f in fields] + inline)
+        value = f.value if cut == f.end else line.text[f.value_start : cut].strip(_WS + "|丨")
+        s = line.start + f.start
+        fields.append(MetaField(s, s + len(seg), seg, f.key, f.label, value))
     pos = 0
-    for cs, ce in covered:
+    for cs, ce in sorted([(f.start - line.start, f.end - line.start) for f in fields] + chrome):
         if line.text[pos:cs].strip(_WS + "|丨"):
-            del noise[len(noise) - len(inline) :]
             return None
         pos = max(pos, ce)
     if line.text[pos:].strip(_WS + "|丨"):
-        del noise[len(noise) - len(inline) :]
         return None
+    noise.extend(
+        NoiseSpan(line.start + cs, line.start + ce, line.text[cs:ce], kind="chrome")
+        for cs, ce in chrome
+    )
     return fields
-
-
-def _strip_label(value: str, label: str) -> str:
-    # value text starts with the label (possibly spaced) and an optional colon
-    i = 0
-    for ch in label:
-        while i < len(value) and value[i] in _WS:
-            i += 1
-        if i < len(value) and value[i] == ch:
-            i += 1
-    while i < len(value) and value[i] in _WS + ":：":
-        i += 1
-    return value[i:]
 
 
 def _heading_from_marker(line: _Line, text: str) -> tuple[Heading, int | None] | None:
@@ -218,15 +195,31 @@ def _heading_from_marker(line: _Line, text: str) -> tuple[Heading, int | None] |
         while body < line.end and text[body] in _WS:
             body += 1
         return (
-            Heading(s, h_end, text[s:h_end], title=title, marker=marker.marker.strip(_WS),
-                    style=marker.style, number=marker.number, run_in=True),
+            Heading(
+                s,
+                h_end,
+                text[s:h_end],
+                title=title,
+                marker=marker.marker.strip(_WS),
+                style=marker.style,
+                number=marker.number,
+                run_in=True,
+            ),
             body,
         )
     if len(rest) <= _HEADING_MAX and not any(c in rest[:-1] for c in "。！？!?"):
         title = rest.rstrip("。：:；;").strip(_WS)
         return (
-            Heading(s, line.end, line.text, title=title, marker=marker.marker.strip(_WS),
-                    style=marker.style, number=marker.number, run_in=False),
+            Heading(
+                s,
+                line.end,
+                line.text,
+                title=title,
+                marker=marker.marker.strip(_WS),
+                style=marker.style,
+                number=marker.number,
+                run_in=False,
+            ),
             None,
         )
     return None  # a long numbered line: a list item in running text, not a heading
@@ -258,16 +251,23 @@ def _byline_fields(line: _Line) -> list[MetaField]:
     if m is None:
         return [MetaField(line.start, line.end, line.text, "author", "", words)]
     author = words[m.end() :].strip(" ()（）")
-    return [MetaField(line.start, line.end, line.text, "author", "byline", author),
-            MetaField(line.start, line.end, line.text, "source", "byline", m.group("src").strip())]
+    return [
+        MetaField(line.start, line.end, line.text, "author", "byline", author),
+        MetaField(line.start, line.end, line.text, "source", "byline", m.group("src").strip()),
+    ]
 
 
 def _quote_open(line: str) -> bool:
     return sum(line.count(q) for q in _OPEN_QUOTES) > sum(line.count(q) for q in _CLOSE_QUOTES)
 
 
-def parse_text(text: str, *, source: str | None = None, source_span: tuple[int, int] | None = None,
-               encoding: str | None = None) -> Document:
+def parse_text(
+    text: str,
+    *,
+    source: str | None = None,
+    source_span: tuple[int, int] | None = None,
+    encoding: str | None = None,
+) -> Document:
     """Parse the text of one document. Never raises for any ``str``."""
     noise: list[NoiseSpan] = []
     lines: list[_Line] = []
@@ -295,21 +295,31 @@ def parse_text(text: str, *, source: str | None = None, source_span: tuple[int, 
         if title is None and _is_title_like(line.text) and not is_byline(line.text):
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
             # a short line followed by a paragraph is a title; a run of short lines is an outline
-            if len(line.text) > _UNNUMBERED_MAX or not nxt or len(nxt) > len(line.text) or \
-                    _meta_fields(lines[i + 1], text, []) is not None or DATE_LINE.fullmatch(nxt) or \
-                    is_author_line(nxt) or i == 0:
+            if (
+                len(line.text) > _UNNUMBERED_MAX
+                or not nxt
+                or len(nxt) > len(line.text)
+                or _meta_fields(lines[i + 1], text, []) is not None
+                or DATE_LINE.fullmatch(nxt)
+                or is_author_line(nxt)
+                or i == 0
+            ):
                 line.kind = "title"
                 title = Span(line.start, line.end, line.text)
                 i += 1
                 if i < len(lines) and DATE_LINE.fullmatch(lines[i].text):
                     d = lines[i]
                     d.kind = "meta"
-                    meta_fields.append(MetaField(d.start, d.end, d.text, "date", "", d.text.strip("()（）" + _WS)))
+                    meta_fields.append(
+                        MetaField(d.start, d.end, d.text, "date", "", d.text.strip("()（）" + _WS))
+                    )
                     i += 1
                 elif i < len(lines) and is_author_line(lines[i].text):
                     a = lines[i]
                     a.kind = "meta"
-                    meta_fields.append(MetaField(a.start, a.end, a.text, "author", "", _author_name(a.text)))
+                    meta_fields.append(
+                        MetaField(a.start, a.end, a.text, "author", "", _author_name(a.text))
+                    )
                     i += 1
                 continue
         break
@@ -342,7 +352,7 @@ def parse_text(text: str, *, source: str | None = None, source_span: tuple[int, 
     # -- headings
     body_lines = [ln for ln in lines if ln.kind == "body"]
     numbered = False
-    for idx, ln in enumerate(body_lines):
+    for ln in body_lines:
         found = _heading_from_marker(ln, text)
         if found is not None:
             ln.kind = "heading"
@@ -356,15 +366,26 @@ def parse_text(text: str, *, source: str | None = None, source_span: tuple[int, 
         if ln.kind == "body" and match_ordinal(ln.text):
             run = []
             j = idx + 1
-            while j < len(body_lines) and body_lines[j].kind == "body" and _is_unnumbered_heading(body_lines[j].text):
+            while (
+                j < len(body_lines)
+                and body_lines[j].kind == "body"
+                and _is_unnumbered_heading(body_lines[j].text)
+            ):
                 run.append(body_lines[j])
                 j += 1
             if run:
                 own = run if len(run) == 1 or j >= len(body_lines) else run[:-1]
                 s, e = ln.start, own[-1].end
                 ln.kind = "heading"
-                ln.heading = Heading(s, e, text[s:e], title=" ".join(x.text for x in own), marker=ln.text,
-                                     style="ordinal", number=int(ln.text))
+                ln.heading = Heading(
+                    s,
+                    e,
+                    text[s:e],
+                    title=" ".join(x.text for x in own),
+                    marker=ln.text,
+                    style="ordinal",
+                    number=int(ln.text),
+                )
                 for x in own:
                     x.kind = "skip"
                 idx = j - (len(run) - len(own))
@@ -374,14 +395,20 @@ def parse_text(text: str, *, source: str | None = None, source_span: tuple[int, 
         for idx, ln in enumerate(body_lines):
             if ln.kind != "body" or not _is_unnumbered_heading(ln.text):
                 continue
-            nxt = next((x for x in body_lines[idx + 1 :] if x.kind != "skip"), None)
-            if nxt is None or nxt.kind == "heading" and nxt.heading and nxt.heading.style == "ordinal":
+            following = next((x for x in body_lines[idx + 1 :] if x.kind != "skip"), None)
+            if following is None or (
+                following.kind == "heading"
+                and following.heading
+                and following.heading.style == "ordinal"
+            ):
                 continue
-            if nxt.kind == "body" and len(nxt.text) <= len(ln.text):
+            if following.kind == "body" and len(following.text) <= len(ln.text):
                 # two short lines in a row: only the second can head the paragraph that follows
                 continue
             ln.kind = "heading"
-            ln.heading = Heading(ln.start, ln.end, ln.text, title=ln.text, marker="", style="unnumbered")
+            ln.heading = Heading(
+                ln.start, ln.end, ln.text, title=ln.text, marker="", style="unnumbered"
+            )
 
     return _assemble(text, lines, noise, meta_fields, title, source, source_span, encoding)
 
@@ -397,34 +424,36 @@ def _assemble(
     encoding: str | None,
 ) -> Document:
     # paragraphs: join body lines that continue each other
-    items: list[tuple[str, object]] = []  # ("heading", _Line) | ("para", (start, end))
+    items: list[_Line | tuple[int, int]] = []  # a heading line, or a paragraph's (start, end)
     para: list[int] | None = None  # [start, end]
     prev_text = ""
     for ln in lines:
         if ln.kind in ("meta", "title", "skip"):
             if para is not None:
-                items.append(("para", tuple(para)))
+                items.append((para[0], para[1]))
                 para = None
             continue
         if ln.kind == "heading":
             if para is not None:
-                items.append(("para", tuple(para)))
+                items.append((para[0], para[1]))
                 para = None
-            items.append(("heading", ln))
+            items.append(ln)
             if ln.body_start is not None and ln.body_start < ln.end:
                 para = [ln.body_start, ln.end]
                 prev_text = text[ln.body_start : ln.end]
             continue
         # body line
-        if para is not None and (prev_text.endswith(_JOIN_ENDINGS) or _quote_open(text[para[0] : para[1]])):
+        if para is not None and (
+            prev_text.endswith(_JOIN_ENDINGS) or _quote_open(text[para[0] : para[1]])
+        ):
             para[1] = ln.end
         else:
             if para is not None:
-                items.append(("para", tuple(para)))
+                items.append((para[0], para[1]))
             para = [ln.start, ln.end]
         prev_text = ln.text
     if para is not None:
-        items.append(("para", tuple(para)))
+        items.append((para[0], para[1]))
 
     # sections via a stack of numbering styles
     @dataclass
@@ -439,9 +468,10 @@ def _assemble(
     roots: list[_Node] = []
     stack: list[_Node] = []
     paragraphs: list[Paragraph] = []
-    for kind, item in items:
-        if kind == "heading":
-            h = item.heading  # type: ignore[attr-defined]
+    for item in items:
+        if isinstance(item, _Line):
+            assert item.heading is not None
+            h = item.heading
             style = h.style
             styles = [n.style for n in stack]
             if style in styles:
@@ -452,7 +482,7 @@ def _assemble(
             for anc in stack:
                 anc.end = max(anc.end, h.end)
         else:
-            s, e = item  # type: ignore[misc]
+            s, e = item
             path_nodes = list(stack)
             p = Paragraph(s, e, text[s:e], index=len(paragraphs))
             paragraphs.append(p)
@@ -462,10 +492,18 @@ def _assemble(
                 anc.end = max(anc.end, e)
 
     def build(node: _Node, path: tuple[int, ...]) -> Section:
-        kids = tuple(build(c, path + (i,)) for i, c in enumerate(node.children))
+        kids = tuple(build(c, (*path, i)) for i, c in enumerate(node.children))
         paras = tuple(_with_path(p, path) for p in node.paragraphs)
-        return Section(node.heading.start, node.end, text[node.heading.start : node.end], heading=node.heading,
-                       level=node.level, path=path, paragraphs=paras, children=kids)
+        return Section(
+            node.heading.start,
+            node.end,
+            text[node.heading.start : node.end],
+            heading=node.heading,
+            level=node.level,
+            path=path,
+            paragraphs=paras,
+            children=kids,
+        )
 
     path_of: dict[int, tuple[int, ...]] = {}
 
@@ -508,7 +546,9 @@ def _build_meta(found: list[MetaField]) -> Meta:
             values[key] = f.value
     # 成文日期: an explicit label, else the 落款 date, else 发文日期
     date = dates.get("date") or dates.get("signed_date") or dates.get("issue_date")
-    published = dates.get("published") or (dates.get("issue_date") if "date" in dates or "signed_date" in dates else None)
+    published = dates.get("published") or (
+        dates.get("issue_date") if "date" in dates or "signed_date" in dates else None
+    )
     issuer = values.get("issuer") or values.get("signed_by")
     return Meta(
         doc_number=values.get("doc_number"),

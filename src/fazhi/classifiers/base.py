@@ -1,0 +1,494 @@
+"""The classifier protocol shared by built-in and plugin classifiers.
+
+A classifier looks at a :class:`~fazhi.document.Document` and returns
+:class:`Prediction` objects. It never changes the document (documents are
+frozen); everything it says points back into ``doc.text`` through character
+spans.
+
+The protocol
+============
+
+Any object with these members is a :class:`Classifier` (no base class needed)::
+
+    class MyClassifier:
+        name = "my-classifier"          # unique registry name
+        level = "paragraph"             # "document" | "section" | "paragraph"
+        labels = ("a", "b")             # every label it may emit ( () = open set )
+
+        def classify(self, doc):        # -> list[Prediction]
+            ...
+
+Optional members:
+
+``requires: tuple[str, ...]``
+    Names of other classifiers whose predictions this one wants to see (the
+    indicators plugin reads ``("topic",)``). A runner orders classifiers so that
+    required ones run first (:func:`order_classifiers`). Requirements are
+    *soft*: a required classifier that is not installed, or that failed on this
+    document, is simply absent from the context. Raise from ``classify`` if you
+    cannot work without it.
+
+``classify(doc, context=None)``
+    Declare a ``context`` parameter to receive those predictions:
+    ``context`` maps classifier names to the tuple of predictions they made on
+    *this* document. It is read-only. A classifier whose ``classify`` takes no
+    ``context`` parameter is called as ``classify(doc)``, so the one-argument
+    form stays valid forever.
+
+Targets and spans
+=================
+
+A prediction is about one *target node*: the whole document, one section
+(``target`` = its position in ``doc.walk_sections()``, depth first) or one
+paragraph (``target`` = ``paragraph.index``). ``start``/``end`` are the target
+node's span in ``doc.text``; ``evidence`` holds the spans inside it that
+justify the label. :func:`run_classifier` checks all of that.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+from fazhi.errors import PluginError
+
+if TYPE_CHECKING:
+    from fazhi.document import Document, Paragraph, Section
+
+__all__ = [
+    "LEVELS",
+    "Classifier",
+    "ContextClassifier",
+    "Context",
+    "Evidence",
+    "Level",
+    "Prediction",
+    "accepts_context",
+    "order_classifiers",
+    "run_classifier",
+    "run_classifiers",
+    "validate_classifier",
+]
+
+log = logging.getLogger(__name__)
+
+Level = Literal["document", "section", "paragraph"]
+#: The levels a classifier may work at, from coarse to fine.
+LEVELS: tuple[str, ...] = ("document", "section", "paragraph")
+
+#: What a classifier receives as ``context``: classifier name -> its predictions on this document.
+Context = Mapping[str, Sequence["Prediction"]]
+
+
+# -- data -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of ``doc.text`` that supports a prediction.
+
+    ``text`` must equal ``doc.text[start:end]``. ``rule`` names the rule or
+    feature that fired, ``weight`` its contribution (any scale the classifier
+    documents) and ``note`` is free text for people.
+    """
+
+    start: int
+    end: int
+    text: str
+    rule: str | None = None
+    weight: float | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rule": self.rule,
+            "weight": self.weight,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What a classifier says about one target node of a document.
+
+    ``classifier`` is the classifier's registry name, ``label`` the label it
+    assigns, ``score`` its confidence in ``[0, 1]``. ``start``/``end`` are the
+    target node's span in ``doc.text``; ``level`` and ``target`` say which node
+    it is (see the module docs). ``probabilities`` optionally maps every label
+    to a probability. ``evidence`` holds supporting spans. ``data`` carries
+    structured, JSON-safe plugin output (e.g. an indicator record).
+
+    Mapping fields are copied on construction so the caller's dict cannot
+    change a prediction afterwards.
+    """
+
+    classifier: str
+    label: str
+    score: float
+    start: int
+    end: int
+    level: str = "paragraph"
+    target: int = 0
+    probabilities: Mapping[str, float] = field(default_factory=dict, hash=False)
+    evidence: tuple[Evidence, ...] = ()
+    data: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "probabilities", dict(self.probabilities))
+        object.__setattr__(self, "data", dict(self.data))
+        if not isinstance(self.evidence, tuple):
+            object.__setattr__(self, "evidence", tuple(self.evidence))
+
+    # -- convenience constructors ----------------------------------------
+    @classmethod
+    def for_paragraph(
+        cls, paragraph: Paragraph, *, classifier: str, label: str, score: float, **kwargs: Any
+    ) -> Prediction:
+        """A paragraph-level prediction whose span and target come from ``paragraph``."""
+        return cls(
+            classifier=classifier,
+            label=label,
+            score=score,
+            start=paragraph.start,
+            end=paragraph.end,
+            level="paragraph",
+            target=paragraph.index,
+            **kwargs,
+        )
+
+    @classmethod
+    def for_section(
+        cls,
+        doc: Document,
+        section: Section,
+        *,
+        classifier: str,
+        label: str,
+        score: float,
+        **kwargs: Any,
+    ) -> Prediction:
+        """A section-level prediction; ``target`` is the section's position in ``doc.walk_sections()``."""
+        for i, s in enumerate(doc.walk_sections()):
+            if s.path == section.path:
+                return cls(
+                    classifier=classifier,
+                    label=label,
+                    score=score,
+                    start=section.start,
+                    end=section.end,
+                    level="section",
+                    target=i,
+                    **kwargs,
+                )
+        raise ValueError(f"section {section.path} is not a section of this document")
+
+    @classmethod
+    def for_document(
+        cls, doc: Document, *, classifier: str, label: str, score: float, **kwargs: Any
+    ) -> Prediction:
+        """A document-level prediction spanning the whole text."""
+        return cls(
+            classifier=classifier,
+            label=label,
+            score=score,
+            start=0,
+            end=len(doc.text),
+            level="document",
+            target=0,
+            **kwargs,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict (``data`` is passed through as the classifier made it)."""
+        return {
+            "classifier": self.classifier,
+            "label": self.label,
+            "score": self.score,
+            "start": self.start,
+            "end": self.end,
+            "level": self.level,
+            "target": self.target,
+            "probabilities": dict(self.probabilities),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "data": dict(self.data),
+        }
+
+
+# -- protocol -----------------------------------------------------------------
+
+
+@runtime_checkable
+class Classifier(Protocol):
+    """What fazhi needs from a classifier (structural: no base class to inherit).
+
+    ``requires`` and a ``context`` parameter of ``classify`` are optional
+    extensions; see :class:`ContextClassifier` and the module docs.
+    """
+
+    name: str
+    level: str
+    labels: Sequence[str]
+
+    def classify(self, doc: Document) -> Sequence[Prediction]:
+        """Predict labels for the nodes of ``doc`` at this classifier's level."""
+        ...
+
+
+@runtime_checkable
+class ContextClassifier(Protocol):
+    """A classifier that reads other classifiers' predictions (for static typing).
+
+    .. versionadded:: 0.1
+    """
+
+    name: str
+    level: str
+    labels: Sequence[str]
+    requires: tuple[str, ...]
+
+    def classify(self, doc: Document, context: Context | None = None) -> Sequence[Prediction]: ...
+
+
+# -- checks -------------------------------------------------------------------
+
+_ACCEPTS_CONTEXT: dict[type, bool] = {}
+
+
+def accepts_context(clf: object) -> bool:
+    """Whether ``clf.classify`` takes a ``context`` argument (by name or ``**kwargs``)."""
+    key = type(clf)
+    cached = _ACCEPTS_CONTEXT.get(key)
+    if cached is not None:
+        return cached
+    try:
+        params = inspect.signature(clf.classify).parameters  # type: ignore[attr-defined]
+    except (TypeError, ValueError):  # builtins without a signature
+        result = False
+    else:
+        result = "context" in params or any(
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+        )
+    _ACCEPTS_CONTEXT[key] = result
+    return result
+
+
+def validate_classifier(obj: object, *, name: str | None = None) -> list[str]:
+    """Problems that keep ``obj`` from being a usable classifier ( ``[]`` when it is fine).
+
+    ``name`` is the name it was registered under; it must equal ``obj.name``.
+    """
+    problems: list[str] = []
+    clf_name = getattr(obj, "name", None)
+    if not isinstance(clf_name, str) or not clf_name:
+        problems.append("has no non-empty str attribute 'name'")
+    elif name is not None and clf_name != name:
+        problems.append(f"was registered as {name!r} but its name is {clf_name!r}")
+    level = getattr(obj, "level", None)
+    if level not in LEVELS:
+        problems.append(f"level is {level!r}, expected one of {', '.join(LEVELS)}")
+    labels = getattr(obj, "labels", None)
+    if (
+        labels is None
+        or isinstance(labels, str)
+        or not isinstance(labels, Iterable)
+        or not all(isinstance(x, str) for x in labels)
+    ):
+        problems.append("labels must be a sequence of str")
+    if not callable(getattr(obj, "classify", None)):
+        problems.append("has no classify(doc) method")
+    requires = getattr(obj, "requires", ())
+    if isinstance(requires, str) or not all(isinstance(x, str) for x in requires):
+        problems.append("requires must be a tuple of classifier names")
+    return problems
+
+
+def _check_predictions(
+    clf: Classifier, doc: Document, result: object
+) -> tuple[list[Prediction], list[str]]:
+    if result is None or isinstance(result, (str, bytes, Prediction)) or not isinstance(result, Iterable):
+        return [], [f"classify() returned {type(result).__name__}, expected a list of Prediction"]
+    predictions = list(result)
+    problems: list[str] = []
+    n = len(doc.text)
+    labels = set(clf.labels)
+    n_sections: int | None = None
+    for i, p in enumerate(predictions):
+        where = f"prediction {i}"
+        if not isinstance(p, Prediction):
+            problems.append(f"{where} is a {type(p).__name__}, not a fazhi.Prediction")
+            continue
+        if p.classifier != clf.name:
+            problems.append(f"{where} names classifier {p.classifier!r}, expected {clf.name!r}")
+        if p.level != clf.level:
+            problems.append(f"{where} has level {p.level!r}, the classifier's level is {clf.level!r}")
+        if not isinstance(p.label, str) or (labels and p.label not in labels):
+            problems.append(f"{where} has label {p.label!r}, not one of the classifier's labels")
+        if not isinstance(p.score, (int, float)) or not (0.0 <= p.score <= 1.0) or math.isnan(p.score):
+            problems.append(f"{where} has score {p.score!r}, expected a number in [0, 1]")
+        if not (0 <= p.start <= p.end <= n):
+            problems.append(f"{where} span ({p.start}, {p.end}) is outside the document text (0, {n})")
+        elif p.level == "paragraph":
+            if not 0 <= p.target < len(doc.paragraphs):
+                problems.append(f"{where} targets paragraph {p.target}; the document has {len(doc.paragraphs)}")
+            else:
+                para = doc.paragraphs[p.target]
+                if (p.start, p.end) != (para.start, para.end):
+                    problems.append(
+                        f"{where} span ({p.start}, {p.end}) is not paragraph {p.target}'s ({para.start}, {para.end})"
+                    )
+        elif p.level == "section":
+            sections = list(doc.walk_sections())
+            n_sections = len(sections)
+            if not 0 <= p.target < n_sections:
+                problems.append(f"{where} targets section {p.target}; the document has {n_sections}")
+            else:
+                sec = sections[p.target]
+                if (p.start, p.end) != (sec.start, sec.end):
+                    problems.append(
+                        f"{where} span ({p.start}, {p.end}) is not section {p.target}'s ({sec.start}, {sec.end})"
+                    )
+        elif p.level == "document" and (p.start, p.end, p.target) != (0, n, 0):
+            problems.append(f"{where} is document-level but does not span the whole text (0, {n})")
+        for j, e in enumerate(p.evidence):
+            if not isinstance(e, Evidence):
+                problems.append(f"{where} evidence {j} is a {type(e).__name__}, not a fazhi Evidence")
+            elif not (0 <= e.start <= e.end <= n):
+                problems.append(f"{where} evidence {j} ({e.start}, {e.end}) is outside the document text")
+            elif doc.text[e.start : e.end] != e.text:
+                problems.append(f"{where} evidence {j} text {e.text!r} is not doc.text[{e.start}:{e.end}]")
+        for key, value in p.probabilities.items():
+            if labels and key not in labels:
+                problems.append(f"{where} has a probability for unknown label {key!r}")
+            if not isinstance(value, (int, float)) or not (0.0 <= value <= 1.0):
+                problems.append(f"{where} has probability {value!r} for {key!r}, expected [0, 1]")
+        if len(problems) >= 5:  # enough to see the pattern
+            break
+    return predictions, problems
+
+
+def _provider(clf_name: str) -> str | None:
+    """The plugin that registered ``clf_name``, if the registry is loaded (never triggers loading)."""
+    import sys
+
+    plugins = sys.modules.get("fazhi.plugins")
+    if plugins is None:
+        return None
+    provider: Callable[[str], str | None] | None = getattr(plugins, "provider_of", None)
+    return provider(clf_name) if provider is not None else None
+
+
+def run_classifier(
+    clf: Classifier,
+    doc: Document,
+    *,
+    context: Context | None = None,
+    plugin: str | None = None,
+    check: bool = True,
+) -> list[Prediction]:
+    """Run one classifier on one document, safely.
+
+    ``context`` (classifier name -> predictions) is passed to classifiers whose
+    ``classify`` accepts it (read-only; other classifiers get ``classify(doc)``).
+    With ``check`` (the default) the output is validated: only
+    :class:`Prediction` objects, the classifier's name, level and labels, scores
+    in [0, 1], spans inside ``doc.text`` and matching their target node,
+    evidence text equal to the text it points at.
+
+    Raises :class:`~fazhi.errors.PluginError` naming the plugin, the classifier
+    and ``doc.source`` when the classifier raises or returns invalid output;
+    the original exception is chained as ``__cause__``.
+    """
+    name = getattr(clf, "name", repr(clf))
+
+    def fail(message: str) -> PluginError:
+        return PluginError(message, plugin=plugin or _provider(name), classifier=name, source=doc.source)
+
+    try:
+        if accepts_context(clf):
+            frozen = MappingProxyType({k: tuple(v) for k, v in (context or {}).items()})
+            result: object = clf.classify(doc, context=frozen)  # type: ignore[call-arg]
+        else:
+            result = clf.classify(doc)
+    except Exception as exc:
+        raise fail(f"classify() raised {type(exc).__name__}: {exc}") from exc
+    if not check:
+        return list(result)  # type: ignore[call-overload]
+    predictions, problems = _check_predictions(clf, doc, result)
+    if problems:
+        raise fail("invalid output: " + "; ".join(problems))
+    return predictions
+
+
+def order_classifiers(classifiers: Iterable[Classifier]) -> list[Classifier]:
+    """Order classifiers so that each runs after the ones it ``requires`` (stable otherwise).
+
+    Requirements on classifiers that are not in ``classifiers`` are ignored
+    (they are soft). A cycle raises :class:`~fazhi.errors.PluginError`.
+    """
+    items = list(classifiers)
+    by_name = {c.name: c for c in items}
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    out: list[Classifier] = []
+
+    def visit(c: Classifier, chain: tuple[str, ...]) -> None:
+        mark = state.get(c.name)
+        if mark == 2:
+            return
+        if mark == 1:
+            cycle = " -> ".join((*chain, c.name))
+            raise PluginError(f"classifiers require each other in a cycle: {cycle}", classifier=c.name)
+        state[c.name] = 1
+        for dep in getattr(c, "requires", ()) or ():
+            if dep in by_name:
+                visit(by_name[dep], (*chain, c.name))
+        state[c.name] = 2
+        out.append(c)
+
+    for c in items:
+        visit(c, ())
+    return out
+
+
+def run_classifiers(
+    classifiers: Iterable[Classifier],
+    doc: Document,
+    *,
+    errors: Literal["raise", "warn", "skip"] = "raise",
+) -> tuple[dict[str, list[Prediction]], dict[str, PluginError]]:
+    """Run several classifiers on one document in dependency order.
+
+    Returns ``(predictions, failures)``: classifier name -> its predictions,
+    and classifier name -> the :class:`~fazhi.errors.PluginError` it caused.
+    With ``errors="raise"`` the first failure is raised; with ``"warn"`` or
+    ``"skip"`` the other classifiers still run (a failed one is absent from
+    the context of later ones) and ``"warn"`` also emits a
+    :class:`~fazhi.plugins.FazhiPluginWarning`.
+    """
+    if errors not in ("raise", "warn", "skip"):
+        raise ValueError(f"errors must be 'raise', 'warn' or 'skip', not {errors!r}")
+    results: dict[str, list[Prediction]] = {}
+    failures: dict[str, PluginError] = {}
+    for clf in order_classifiers(classifiers):
+        requires = getattr(clf, "requires", ()) or ()
+        context = {k: results[k] for k in requires if k in results}
+        try:
+            results[clf.name] = run_classifier(clf, doc, context=context)
+        except PluginError as exc:
+            if errors == "raise":
+                raise
+            failures[clf.name] = exc
+            if errors == "warn":
+                from fazhi.plugins import FazhiPluginWarning
+
+                warnings.warn(str(exc), FazhiPluginWarning, stacklevel=2)
+    return results, failures
+
