@@ -413,6 +413,18 @@ def parse_text(
     return _assemble(text, lines, noise, meta_fields, title, source, source_span, encoding)
 
 
+@dataclass
+class _Node:
+    """A section under construction."""
+
+    heading: Heading
+    level: int
+    style: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+    end: int = 0
+
+
 def _assemble(
     text: str,
     lines: list[_Line],
@@ -456,15 +468,6 @@ def _assemble(
         items.append((para[0], para[1]))
 
     # sections via a stack of numbering styles
-    @dataclass
-    class _Node:
-        heading: Heading
-        level: int
-        style: str
-        paragraphs: list[Paragraph] = field(default_factory=list)
-        children: list[_Node] = field(default_factory=list)
-        end: int = 0
-
     roots: list[_Node] = []
     stack: list[_Node] = []
     paragraphs: list[Paragraph] = []
