@@ -1,0 +1,61 @@
+"""The command line, run in-process through fazhi.cli.main."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fazhi.cli import main
+
+SAMPLE = "某区2024年度法治政府建设报告\n\n一、主要举措\n\n全面推行行政执法三项制度。\n"
+
+
+def test_analyze_table_lists_every_seed_document(seeds_dir: Path, capsys):
+    assert main(["analyze", str(seeds_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "济南市济阳区2024年度法治政府建设报告" in out
+    assert "28 documents" in out
+
+
+def test_analyze_jsonl_has_one_line_per_document(seeds_dir: Path, capsys):
+    assert main(["analyze", str(seeds_dir / "002_e4f711ee96b42b0a.txt"), "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 24
+    first = json.loads(lines[0])
+    assert first["title"] == "扎实推进依法行政  不断开创法治政府建设新局面"
+
+
+def test_analyze_writes_to_a_file(tmp_path: Path, seeds_dir: Path):
+    out = tmp_path / "out.json"
+    assert main(["analyze", str(seeds_dir / "001_05b26b594b77e45e.txt"), "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text("utf-8"))
+    assert data[0]["title"] == "济南市济阳区2024年度法治政府建设报告"
+
+
+def test_analyze_reads_stdin(monkeypatch, capsys):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SAMPLE.encode("gbk"))))
+    assert main(["analyze", "-", "--format", "jsonl"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "某区2024年度法治政府建设报告"
+
+
+def test_bad_inputs_are_reported_and_the_rest_analysed(tmp_path: Path, capsys):
+    (tmp_path / "good.txt").write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary")
+    code = main(["analyze", str(tmp_path), str(tmp_path / "missing.txt"), "--format", "jsonl"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert len(captured.out.splitlines()) == 1
+    assert "bad.txt" in captured.err and "binary" in captured.err
+    assert "missing.txt" in captured.err and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("argv", [["analyze"], ["nope"], ["analyze", "x", "--jobs"]])
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
