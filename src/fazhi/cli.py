@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from fazhi._version import __version__
 
 if TYPE_CHECKING:
-    from fazhi.document import Document
+    from fazhi.analysis import Analysis
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -45,18 +45,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="analyse documents: title, genre, structure and topic mix",
         description=(
             "Analyse files, directories (recursive, *.txt) or globs; '-' reads stdin. "
-            "A compilation file yields one row per article."
+            "A compilation file yields one row per article. Runs every registered "
+            "classifier unless --classifiers names some."
         ),
     )
     analyze.add_argument("paths", nargs="+", metavar="PATH")
     analyze.add_argument(
-        "--format", choices=("table", "json", "jsonl"), default="table", help="output format"
+        "--format",
+        choices=("table", "json", "jsonl", "csv"),
+        default="table",
+        help="output format (default: table)",
+    )
+    analyze.add_argument(
+        "--classifiers",
+        default=None,
+        metavar="A,B",
+        help="comma-separated classifier names to run (default: all registered)",
+    )
+    analyze.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (-1: all cores)"
+    )
+    analyze.add_argument(
+        "--explain", action="store_true", help="show the evidence behind each genre decision"
+    )
+    analyze.add_argument(
+        "--text", action="store_true", help="include paragraph texts in json/jsonl output"
     )
     analyze.add_argument(
         "--encoding", default=None, help="force an input encoding (default: detect)"
     )
     analyze.add_argument("-o", "--output", default=None, help="write to FILE instead of stdout")
     analyze.set_defaults(func=_cmd_analyze)
+
+    plugins = sub.add_parser(
+        "plugins",
+        help="list installed plugins as JSON",
+        description=(
+            "Print the installed fazhi plugins as JSON: name, version, hooks, what each "
+            "registered, load status and error. FAZHI_LOAD_PLUGINS / FAZHI_DISABLE_PLUGINS apply."
+        ),
+    )
+    plugins.add_argument("--all", action="store_true", help="include fazhi's built-in plugins")
+    plugins.set_defaults(func=_cmd_plugins)
     return parser
 
 
@@ -82,9 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- analyze ---------------------------------------------------------------
 
 
-def _iter_documents(
-    paths: Sequence[str], encoding: str | None, failures: list[str]
-) -> Iterator[Document]:
+def _sources(paths: Sequence[str], encoding: str | None) -> Iterator[Any]:
+    """Documents for stdin and explicit encodings; PathLike objects for the rest (read lazily)."""
+    from pathlib import Path
+
     from fazhi.errors import InputError
     from fazhi.parsing import parse, read
 
@@ -94,37 +125,43 @@ def _iter_documents(
             try:
                 yield parse(data, source="<stdin>", encoding=encoding)
             except InputError as exc:
-                failures.append(str(exc))
-                print(f"fazhi: {exc}", file=sys.stderr)
-            continue
-        for item in read(path, encoding=encoding, errors="return"):
-            if isinstance(item, Exception):
-                failures.append(str(item))
-                print(f"fazhi: {item}", file=sys.stderr)
-            else:
-                yield item
+                yield exc
+        elif encoding is not None:
+            yield from read(path, encoding=encoding, errors="return")
+        else:
+            yield Path(path)
 
 
-def _row(doc: Document) -> dict[str, Any]:
+def _topic_mix(analysis: Analysis, n: int = 3) -> str | None:
+    if "topic" not in analysis.predictions:
+        return None
+    top = analysis.coverage().top(n)
+    return " ".join(f"{label} {share:.0%}" for label, share in top) or "general"
+
+
+def _summary(analysis: Analysis) -> dict[str, Any]:
+    doc = analysis.document
+    genre = analysis.genre
     return {
         "source": doc.source,
-        "span": list(doc.source_span) if doc.source_span else None,
         "title": doc.title_text,
-        "chars": len(doc.text),
+        "genre": genre.label if genre else None,
+        "genre_score": round(genre.score, 3) if genre else None,
+        "topics": _topic_mix(analysis),
         "sections": sum(1 for _ in doc.walk_sections()),
         "paragraphs": len(doc.paragraphs),
-        "genre": None,
-        "topics": None,
+        "chars": len(doc.text),
     }
 
 
-def _write_table(rows: list[dict[str, Any]], out: TextIO) -> None:
+def _write_table(analyses: list[Analysis], out: TextIO, *, explain: bool, ran: set[str]) -> None:
     from fazhi._display import format_table
 
     headers = ["#", "source", "title", "genre", "topics", "sections", "paragraphs", "chars"]
-    table = []
-    for i, r in enumerate(rows, 1):
-        table.append(
+    rows = []
+    for i, analysis in enumerate(analyses, 1):
+        r = _summary(analysis)
+        rows.append(
             [
                 str(i),
                 _short_source(r["source"]),
@@ -136,8 +173,44 @@ def _write_table(rows: list[dict[str, Any]], out: TextIO) -> None:
                 str(r["chars"]),
             ]
         )
-    out.write(format_table(headers, table, max_width={"title": 36, "topics": 40}))
-    out.write(f"{len(rows)} documents\n")
+    out.write(format_table(headers, rows, max_width={"title": 36, "topics": 44}))
+    out.write(f"{len(analyses)} documents")
+    out.write(f"; classifiers: {', '.join(sorted(ran))}\n" if ran else "\n")
+    if not ran:
+        out.write("no classifiers yet: genre and topics appear once classifiers are registered\n")
+    if explain:
+        for i, analysis in enumerate(analyses, 1):
+            out.write(f"\n#{i} {analysis.document.title_text or '(untitled)'}\n")
+            genre = analysis.genre
+            if genre is None:
+                out.write("  no genre classifier ran\n")
+                continue
+            out.write(f"  genre {genre.label} (score {genre.score:.2f})\n")
+            for ev in genre.evidence:
+                weight = f"{ev.weight:+.1f}" if ev.weight is not None else "    "
+                rule = ev.rule or ""
+                out.write(f"    {weight}  {rule:<28} {ev.text[:60]!r}\n")
+
+
+def _write_csv(analyses: list[Analysis], out: TextIO) -> None:
+    import csv
+
+    from fazhi.analysis import TOPIC_IDS
+
+    writer = csv.writer(out)
+    columns = ["source", "title", "genre", "genre_score", "sections", "paragraphs", "chars"]
+    topic_columns = [f"share_{t}" for t in (*TOPIC_IDS, "general")]
+    writer.writerow([*columns, *topic_columns, "missing_topics"])
+    for analysis in analyses:
+        r = _summary(analysis)
+        row = [r[c] for c in columns]
+        if "topic" in analysis.predictions:
+            cov = analysis.coverage()
+            row += [round(cov.shares[t], 4) for t in (*TOPIC_IDS, "general")]
+            row.append(" ".join(cov.missing))
+        else:
+            row += [""] * (len(topic_columns) + 1)
+        writer.writerow(row)
 
 
 def _short_source(source: str | None) -> str:
@@ -147,19 +220,45 @@ def _short_source(source: str | None) -> str:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    failures: list[str] = []
-    rows = [_row(doc) for doc in _iter_documents(args.paths, args.encoding, failures)]
-    out: TextIO
-    with _open_output(args.output) as out:
-        if args.format == "table":
-            _write_table(rows, out)
-            out.write("no classifiers yet: genre and topics will appear once they are registered\n")
-        elif args.format == "json":
-            json.dump(rows, out, ensure_ascii=False, indent=1)
-            out.write("\n")
+    from fazhi.analysis import FailedAnalysis, analyze_many
+    from fazhi.errors import InputError
+
+    names = [n.strip() for n in args.classifiers.split(",") if n.strip()] if args.classifiers else None
+    failures = 0
+    analyses: list[Analysis] = []
+    ran: set[str] = set()
+
+    def report(message: str) -> None:
+        nonlocal failures
+        failures += 1
+        print(f"fazhi: {message}", file=sys.stderr)
+
+    items = []
+    for item in _sources(args.paths, args.encoding):
+        if isinstance(item, InputError):
+            report(str(item))
         else:
-            for r in rows:
-                out.write(json.dumps(r, ensure_ascii=False) + "\n")
+            items.append(item)
+    with _open_output(args.output) as out:
+        stream = args.format == "jsonl"
+        for result in analyze_many(items, classifiers=names, n_jobs=args.jobs, errors="skip"):
+            if isinstance(result, FailedAnalysis):
+                report(result.error)
+                continue
+            for message in result.failures.values():
+                report(message)
+            ran.update(result.predictions)
+            if stream:  # one line per document as soon as it is done
+                out.write(json.dumps(result.to_dict(text=args.text), ensure_ascii=False) + "\n")
+            else:
+                analyses.append(result)
+        if args.format == "table":
+            _write_table(analyses, out, explain=args.explain, ran=ran)
+        elif args.format == "json":
+            json.dump([a.to_dict(text=args.text) for a in analyses], out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        elif args.format == "csv":
+            _write_csv(analyses, out)
     return EXIT_SOME_FAILED if failures else EXIT_OK
 
 
@@ -179,3 +278,14 @@ class _open_output:
     def __exit__(self, *exc: object) -> None:
         if self.fh is not None:
             self.fh.close()
+
+
+# -- plugins ---------------------------------------------------------------
+
+
+def _cmd_plugins(args: argparse.Namespace) -> int:
+    from fazhi.plugins import plugin_info
+
+    json.dump(plugin_info(all=args.all), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_OK

@@ -1,0 +1,649 @@
+"""The main job: run every registered classifier over documents and collect the results.
+
+:func:`analyze` takes one document (a :class:`~fazhi.document.Document`, a
+``str`` of text, or an ``os.PathLike`` file) and returns an :class:`Analysis`.
+:func:`analyze_many` streams analyses of many sources in input order, in
+parallel with joblib (processes on one machine, or a Dask cluster under
+``joblib.parallel_config(backend="dask")``), turning unreadable inputs into
+:class:`FailedAnalysis` records instead of stopping the batch.
+
+Classifiers run in dependency order (:func:`fazhi.classifiers.base.order_classifiers`)
+and never see each other except through the read-only ``context`` of
+predictions. An :class:`Analysis` never changes the document: it only holds
+predictions that point into it by span.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from fazhi.document import Document, Paragraph, Section
+from fazhi.errors import InputError, PluginError
+
+if TYPE_CHECKING:
+    from fazhi.classifiers.base import Classifier, Prediction
+
+__all__ = [
+    "ANALYSIS_SCHEMA_VERSION",
+    "TOPIC_IDS",
+    "TOPIC_NAMES",
+    "Analysis",
+    "Coverage",
+    "FailedAnalysis",
+    "ParagraphResult",
+    "SectionResult",
+    "analyze",
+    "analyze_many",
+]
+
+log = logging.getLogger(__name__)
+
+#: Version of :meth:`Analysis.to_dict`'s schema; bumped on incompatible changes.
+ANALYSIS_SCHEMA_VERSION = 1
+
+#: The task areas of the 纲要 (topic ids other than ``general``), in taxonomy order.
+TOPIC_IDS: tuple[str, ...] = (
+    "functions",
+    "rulemaking",
+    "decision",
+    "enforcement",
+    "emergency",
+    "disputes",
+    "oversight",
+    "digital",
+    "leadership",
+    "literacy",
+)
+TOPIC_NAMES: dict[str, str] = {
+    "functions": "政府职能",
+    "rulemaking": "制度建设",
+    "decision": "行政决策",
+    "enforcement": "行政执法",
+    "emergency": "突发事件应对",
+    "disputes": "矛盾纠纷化解",
+    "oversight": "权力监督",
+    "digital": "数字法治政府",
+    "leadership": "组织领导",
+    "literacy": "法治素养与普法",
+    "general": "总体/综述",
+}
+# Colours for the HTML view (colour-blind friendly, Okabe–Ito plus greys).
+_TOPIC_COLOURS: dict[str, str] = {
+    "functions": "#E69F00",
+    "rulemaking": "#56B4E9",
+    "decision": "#009E73",
+    "enforcement": "#D55E00",
+    "emergency": "#CC79A7",
+    "disputes": "#0072B2",
+    "oversight": "#F0E442",
+    "digital": "#7F3C8D",
+    "leadership": "#11A579",
+    "literacy": "#E73F74",
+    "general": "#BBBBBB",
+}
+
+Source = Document | str | os.PathLike[str]
+Errors = Literal["raise", "warn", "skip"]
+
+# Well-known classifier names whose results Analysis exposes as attributes.
+GENRE, ROLE, TOPIC = "genre", "role", "topic"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    """A section with what the classifiers said about it (``role`` is the ``role`` classifier's)."""
+
+    section: Section
+    role: Prediction | None
+    predictions: Mapping[str, Prediction]
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphResult:
+    """A paragraph with its topic, its (inherited) section role and other paragraph-level results."""
+
+    paragraph: Paragraph
+    topic: Prediction | None
+    role: str | None
+    predictions: Mapping[str, tuple[Prediction, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of a document's text each topic takes.
+
+    ``shares`` maps every topic id (and ``general``) to its share of the
+    characters of the classified paragraphs; ``chars`` the same in
+    characters; ``missing`` lists the 纲要 task areas with no paragraph at all.
+    """
+
+    shares: Mapping[str, float]
+    chars: Mapping[str, int]
+    missing: tuple[str, ...]
+
+    def top(self, n: int = 3) -> list[tuple[str, float]]:
+        """The ``n`` topics with the largest share (``general`` excluded), largest first."""
+        items = [(k, v) for k, v in self.shares.items() if k != "general" and v > 0]
+        return sorted(items, key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"shares": dict(self.shares), "chars": dict(self.chars), "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A Document plus the predictions of every classifier that ran on it.
+
+    ``predictions`` maps classifier names to their predictions (plugin results
+    live under their classifier names: ``analysis["indicators"]``);
+    ``failures`` maps the names of classifiers that failed on this document
+    to their error messages (only with ``errors="warn"|"skip"``).
+    """
+
+    document: Document
+    predictions: Mapping[str, tuple[Prediction, ...]] = field(default_factory=dict)
+    failures: Mapping[str, str] = field(default_factory=dict)
+    ok: bool = field(default=True, init=False)
+
+    def __getitem__(self, classifier: str) -> tuple[Prediction, ...]:
+        try:
+            return self.predictions[classifier]
+        except KeyError:
+            from fazhi.errors import UnknownNameError
+
+            raise UnknownNameError("classifier result", classifier, list(self.predictions)) from None
+
+    @property
+    def source(self) -> str | None:
+        return self.document.source
+
+    @property
+    def title(self) -> str | None:
+        return self.document.title_text
+
+    @property
+    def genre(self) -> Prediction | None:
+        """The ``genre`` classifier's document-level prediction (with its evidence), if it ran."""
+        preds = self.predictions.get(GENRE, ())
+        return preds[0] if preds else None
+
+    @property
+    def sections(self) -> list[SectionResult]:
+        """Every section in document order (depth first) with its role and section-level results."""
+        by_target: dict[int, dict[str, Prediction]] = {}
+        for name, preds in self.predictions.items():
+            for p in preds:
+                if p.level == "section":
+                    by_target.setdefault(p.target, {})[name] = p
+        out = []
+        for i, section in enumerate(self.document.walk_sections()):
+            found = by_target.get(i, {})
+            out.append(SectionResult(section, found.get(ROLE), found))
+        return out
+
+    def _section_roles(self) -> dict[tuple[int, ...], str]:
+        roles: dict[tuple[int, ...], str] = {}
+        for result in self.sections:
+            if result.role is not None:
+                roles[result.section.path] = result.role.label
+        return roles
+
+    @property
+    def paragraphs(self) -> list[ParagraphResult]:
+        """Every paragraph with its topic, its section's role and other paragraph-level results."""
+        by_target: dict[int, dict[str, list[Prediction]]] = {}
+        for name, preds in self.predictions.items():
+            for p in preds:
+                if p.level == "paragraph":
+                    by_target.setdefault(p.target, {}).setdefault(name, []).append(p)
+        roles = self._section_roles()
+        has_roles = bool(roles)
+        out = []
+        for p in self.document.paragraphs:
+            found = {k: tuple(v) for k, v in by_target.get(p.index, {}).items()}
+            topic = found.get(TOPIC, (None,))[0]
+            role = _inherited_role(roles, p.section_path) if has_roles else None
+            out.append(ParagraphResult(p, topic, role, found))
+        return out
+
+    def coverage(self) -> Coverage:
+        """Share of the document's paragraph text per topic, and the task areas it never covers."""
+        chars = {t: 0 for t in (*TOPIC_IDS, "general")}
+        for p in self.predictions.get(TOPIC, ()):
+            if p.level == "paragraph":
+                chars[p.label] = chars.get(p.label, 0) + (p.end - p.start)
+        total = sum(chars.values())
+        shares = {k: (v / total if total else 0.0) for k, v in chars.items()}
+        missing = tuple(t for t in TOPIC_IDS if chars[t] == 0) if total else TOPIC_IDS
+        return Coverage(shares, chars, missing)
+
+    # -- output ---------------------------------------------------------
+    def to_dict(self, *, text: bool = False) -> dict[str, Any]:
+        """A JSON-safe dict with a stable schema (``schema_version``).
+
+        Paragraph and section texts are left out unless ``text=True``; spans
+        always point into the source file's text via ``source_span``.
+        """
+        doc = self.document
+        genre = self.genre
+        out: dict[str, Any] = {
+            "schema_version": ANALYSIS_SCHEMA_VERSION,
+            "ok": True,
+            "source": doc.source,
+            "source_span": list(doc.source_span) if doc.source_span else None,
+            "title": doc.title_text,
+            "meta": {k: v for k, v in doc.meta.to_dict().items() if k != "fields"},
+            "chars": len(doc.text),
+            "genre": genre.to_dict() if genre else None,
+            "sections": [
+                {
+                    "path": list(r.section.path),
+                    "level": r.section.level,
+                    "marker": r.section.heading.marker,
+                    "title": r.section.title,
+                    "start": r.section.start,
+                    "end": r.section.end,
+                    "role": r.role.label if r.role else None,
+                }
+                for r in self.sections
+            ],
+            "paragraphs": [
+                {
+                    "index": r.paragraph.index,
+                    "start": r.paragraph.start,
+                    "end": r.paragraph.end,
+                    "section_path": list(r.paragraph.section_path),
+                    "topic": r.topic.label if r.topic else None,
+                    "topic_score": r.topic.score if r.topic else None,
+                    "topic_probabilities": dict(r.topic.probabilities) if r.topic else None,
+                    "role": r.role,
+                    **({"text": r.paragraph.text} if text else {}),
+                }
+                for r in self.paragraphs
+            ],
+            "coverage": self.coverage().to_dict() if TOPIC in self.predictions else None,
+            "predictions": {
+                name: [p.to_dict() for p in preds]
+                for name, preds in self.predictions.items()
+                if name not in (GENRE, ROLE, TOPIC)
+            },
+            "failures": dict(self.failures),
+        }
+        return out
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with one row per paragraph (needs ``pip install "fazhi[pandas]"``)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError('to_frame() needs pandas: pip install "fazhi[pandas]"') from None
+        doc = self.document
+        rows = []
+        extra = sorted(
+            name
+            for name, preds in self.predictions.items()
+            if name != TOPIC and any(p.level == "paragraph" for p in preds)
+        )
+        for r in self.paragraphs:
+            section = doc.section_of(r.paragraph)
+            row: dict[str, Any] = {
+                "source": doc.source,
+                "title": doc.title_text,
+                "genre": self.genre.label if self.genre else None,
+                "paragraph": r.paragraph.index,
+                "start": r.paragraph.start,
+                "end": r.paragraph.end,
+                "chars": len(r.paragraph),
+                "section": section.title if section else None,
+                "section_path": ".".join(str(i) for i in r.paragraph.section_path),
+                "role": r.role,
+                "topic": r.topic.label if r.topic else None,
+                "topic_score": r.topic.score if r.topic else None,
+                "text": r.paragraph.text,
+            }
+            for name in extra:
+                preds = r.predictions.get(name, ())
+                row[name] = ";".join(p.label for p in preds) if preds else None
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        """The document with its headings and colour-coded paragraph topics (for notebooks)."""
+        doc = self.document
+        esc = html.escape
+        parts = ['<div class="fazhi-analysis" style="font-family:sans-serif;max-width:60em">']
+        title = esc(doc.title_text or "(untitled)")
+        genre = self.genre
+        parts.append(f"<h3 style='margin-bottom:0.2em'>{title}</h3>")
+        meta_bits = [
+            f"genre: <b>{esc(genre.label)}</b> ({genre.score:.2f})" if genre else "genre: –",
+            f"{len(doc.paragraphs)} paragraphs",
+            f"{len(doc.text):,} chars",
+        ]
+        if doc.meta.doc_number:
+            meta_bits.append(esc(doc.meta.doc_number))
+        if doc.meta.date:
+            meta_bits.append(doc.meta.date.isoformat())
+        parts.append(f"<div style='color:#555'>{' · '.join(meta_bits)}</div>")
+        if TOPIC in self.predictions:
+            legend = " ".join(
+                f"<span style='background:{_TOPIC_COLOURS[t]};padding:0 0.4em;margin-right:0.3em'>"
+                f"{t} {TOPIC_NAMES[t]} {share:.0%}</span>"
+                for t, share in self.coverage().top(10)
+            )
+            parts.append(f"<div style='margin:0.5em 0'>{legend}</div>")
+        roles_by_path = {r.section.path: r.role.label for r in self.sections if r.role}
+        items: list[tuple[int, str]] = []
+        for s in doc.walk_sections():
+            role = roles_by_path.get(s.path)
+            role_tag = f" <small style='color:#888'>[{esc(role)}]</small>" if role else ""
+            size = min(4 + s.level, 6)
+            items.append(
+                (
+                    s.heading.start,
+                    f"<h{size} style='margin:0.6em 0 0.2em'>{esc(s.heading.marker)}{esc(s.title)}{role_tag}</h{size}>",
+                )
+            )
+        for r in self.paragraphs:
+            colour = _TOPIC_COLOURS.get(r.topic.label, "#DDDDDD") if r.topic else "transparent"
+            label = (
+                f"<small style='color:#555'>{esc(r.topic.label)} {r.topic.score:.2f}</small> "
+                if r.topic
+                else ""
+            )
+            items.append(
+                (
+                    r.paragraph.start,
+                    f"<p style='border-left:0.4em solid {colour};padding-left:0.5em;margin:0.2em 0'>"
+                    f"{label}{esc(r.paragraph.text)}</p>",
+                )
+            )
+        parts.extend(markup for _, markup in sorted(items, key=lambda x: x[0]))
+        if self.failures:
+            failed = ", ".join(esc(k) for k in self.failures)
+            parts.append(f"<div style='color:#b00'>failed classifiers: {failed}</div>")
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        genre = self.genre.label if self.genre else None
+        return (
+            f"Analysis(title={self.title!r}, genre={genre!r}, paragraphs={len(self.document.paragraphs)}, "
+            f"classifiers={sorted(self.predictions)}, failures={sorted(self.failures)})"
+        )
+
+
+def _inherited_role(roles: Mapping[tuple[int, ...], str], path: tuple[int, ...]) -> str | None:
+    """The role of the innermost section on ``path`` that has one; text before any heading is preamble."""
+    if not path:
+        return "preamble"
+    for cut in range(len(path), 0, -1):
+        role = roles.get(path[:cut])
+        if role is not None:
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class FailedAnalysis:
+    """The record :func:`analyze_many` yields for an input it could not read or analyse."""
+
+    source: str | None
+    error: str
+    kind: str = "input"  # "input" (unreadable) or "classifier"
+    ok: bool = field(default=False, init=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": ANALYSIS_SCHEMA_VERSION,
+            "ok": False,
+            "source": self.source,
+            "error": self.error,
+            "kind": self.kind,
+        }
+
+
+# -- running ----------------------------------------------------------------
+
+
+def _select(names: Sequence[str] | None) -> list[Classifier]:
+    from fazhi import plugins
+
+    if names is None:
+        return list(plugins.classifiers().values())
+    return [plugins.get_classifier(n) for n in names]
+
+
+def _as_document(source: Source) -> Document:
+    from fazhi.parsing import parse, read_file
+
+    if isinstance(source, Document):
+        return source
+    if isinstance(source, str):  # a str is always text, never a path
+        return parse(source)
+    if isinstance(source, os.PathLike):
+        docs = read_file(source)
+        if len(docs) != 1:
+            raise InputError(
+                f"the file holds {len(docs)} documents (a compilation); use fazhi.analyze_many()",
+                source=os.fspath(source),
+            )
+        return docs[0]
+    raise TypeError(
+        f"analyze() expects a Document, a str of text or an os.PathLike file, not {type(source).__name__}"
+    )
+
+
+def _run(doc: Document, clfs: Sequence[Classifier], errors: Errors) -> Analysis:
+    from fazhi.classifiers.base import run_classifiers
+
+    predictions, failures = run_classifiers(clfs, doc, errors=errors)
+    return Analysis(
+        document=doc,
+        predictions={k: tuple(v) for k, v in predictions.items()},
+        failures={k: str(v) for k, v in failures.items()},
+    )
+
+
+def analyze(
+    source: Source,
+    *,
+    classifiers: Sequence[str] | None = None,
+    errors: Errors = "raise",
+) -> Analysis:
+    """Run every registered classifier (or the named ones) on one document.
+
+    ``source`` is a :class:`~fazhi.document.Document`, a ``str`` of text (a
+    ``str`` is always text, never a path) or an ``os.PathLike`` file. With
+    ``errors="raise"`` a failing classifier raises
+    :class:`~fazhi.errors.PluginError`; with ``"warn"``/``"skip"`` the other
+    classifiers' results are kept and the failure is recorded in
+    :attr:`Analysis.failures`.
+    """
+    return _run(_as_document(source), _select(classifiers), errors)
+
+
+# -- batches ------------------------------------------------------------------
+
+
+def _expand_sources(sources: Source | Iterable[Source]) -> Iterator[Source]:
+    """Yield items lazily; directories and globs become their files (sorted)."""
+    from fazhi.parsing import _expand_one
+
+    if isinstance(sources, (Document, str, os.PathLike)):
+        items: Iterable[Source] = [sources]
+    else:
+        items = sources
+    for item in items:
+        if isinstance(item, os.PathLike) and not os.path.isfile(item):
+            try:
+                names = _expand_one(os.fspath(item), "*.txt")
+            except InputError as exc:
+                yield _Unreadable(os.fspath(item), str(exc))  # type: ignore[misc]
+                continue
+            yield from (_PathItem(n) for n in names)  # type: ignore[misc]
+        else:
+            yield item
+
+
+@dataclass(frozen=True)
+class _PathItem(os.PathLike[str]):
+    path: str
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    source: str
+    error: str
+
+
+def _registered_here() -> tuple[tuple[str, object], ...]:
+    """Plugins registered from code in this process (``fazhi.plugins.register``)."""
+    from fazhi import plugins
+
+    return tuple(plugins.registered_plugins())
+
+
+def _ensure_registered(extras: tuple[tuple[str, object], ...]) -> None:
+    """In a worker process: register the plugins the parent registered from code (once)."""
+    if not extras:
+        return
+    from fazhi import plugins
+
+    have = {name for name, _ in plugins.registered_plugins()}
+    for name, plugin in extras:
+        if name not in have:
+            plugins.register(plugin, name=name)
+
+
+def _analyze_item(
+    item: Source | _Unreadable,
+    names: Sequence[str] | None,
+    errors: Errors,
+    extras: tuple[tuple[str, object], ...] = (),
+) -> list[Analysis | FailedAnalysis]:
+    """Worker: one input → its analyses (several for a compilation file) or a failure record."""
+    from fazhi.parsing import read_file
+
+    _ensure_registered(extras)
+    if isinstance(item, _Unreadable):
+        return [FailedAnalysis(item.source, item.error)]
+    try:
+        clfs = _select(names)
+        if isinstance(item, os.PathLike):
+            docs = read_file(item)
+        else:
+            docs = [_as_document(item)]
+        return [_run(doc, clfs, errors) for doc in docs]
+    except InputError as exc:
+        if errors == "raise":
+            raise
+        return [FailedAnalysis(exc.source, str(exc))]
+    except PluginError as exc:
+        if errors == "raise":
+            raise
+        return [FailedAnalysis(exc.source, str(exc), kind="classifier")]
+
+
+def _progress_bar(enabled: bool | None, total: int | None) -> Any:
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return _StderrProgress(total)
+    return tqdm(total=total, unit="doc", desc="fazhi")
+
+
+class _StderrProgress:
+    """A minimal progress line on stderr, for when tqdm is not installed."""
+
+    def __init__(self, total: int | None) -> None:
+        self.n = 0
+        self.total = total
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        total = f"/{self.total}" if self.total else ""
+        sys.stderr.write(f"\rfazhi: {self.n}{total} documents")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def analyze_many(
+    sources: Source | Iterable[Source],
+    *,
+    classifiers: Sequence[str] | None = None,
+    n_jobs: int = 1,
+    errors: Errors = "raise",
+    progress: bool | None = None,
+    batch_size: int | str = "auto",
+) -> Iterator[Analysis | FailedAnalysis]:
+    """Analyse many sources; yield results in input order, one at a time.
+
+    ``sources`` is a Document, text or path, or an iterable of them;
+    directories and glob-free paths to directories expand to their ``*.txt``
+    files, and a compilation file yields one result per article. Input is
+    consumed lazily, so memory stays flat however long it is.
+
+    ``n_jobs`` > 1 (or -1 for all cores) runs joblib worker processes, each
+    building its classifiers (and so its tokenizer) once. Under
+    ``joblib.parallel_config(backend="dask")`` with a ``distributed.Client``
+    the same call runs on a Dask cluster.
+
+    ``errors``: ``"raise"`` stops at the first unreadable input or failing
+    classifier; ``"warn"`` and ``"skip"`` yield a :class:`FailedAnalysis`
+    for an unreadable input (``"warn"`` also logs a warning) and keep the
+    other classifiers' results when one classifier fails on a document.
+
+    ``progress``: a progress bar on stderr (tqdm if installed, also in
+    notebooks); ``None`` shows it only when stderr is a terminal.
+    """
+    if errors not in ("raise", "warn", "skip"):
+        raise ValueError(f"errors must be 'raise', 'warn' or 'skip', not {errors!r}")
+    names = list(classifiers) if classifiers is not None else None
+    if names is not None:
+        _select(names)  # fail fast on an unknown name, before any work
+    items = _expand_sources(sources)
+    bar = _progress_bar(progress, None)
+    try:
+        if n_jobs == 1:
+            chunks: Iterable[list[Analysis | FailedAnalysis]] = (
+                _analyze_item(item, names, errors) for item in items
+            )
+        else:
+            from joblib import Parallel, delayed
+
+            # Worker processes build their own registry (and tokenizers) once; plugins the
+            # caller registered from code (a notebook's own classifier) travel with each task
+            # and are registered in a worker the first time it sees them.
+            extras = _registered_here()
+            chunks = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=batch_size)(
+                delayed(_analyze_item)(item, names, errors, extras) for item in items
+            )
+        for chunk in chunks:
+            for result in chunk:
+                if isinstance(result, FailedAnalysis) and errors == "warn":
+                    warnings.warn(f"fazhi: {result.error}", stacklevel=2)
+                if bar is not None:
+                    bar.update(1)
+                yield result
+    finally:
+        if bar is not None:
+            bar.close()
+

@@ -1,0 +1,193 @@
+"""fazhi.analyze / analyze_many and the Analysis object, with stand-in classifiers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import fazhi
+from analysis_plugins import BrokenPlugin, StandIns
+from fazhi.analysis import Analysis, FailedAnalysis
+from fazhi.errors import InputError, PluginError, UnknownNameError
+
+REPORT = """某区2024年度法治政府建设报告
+
+一、主要举措和成效
+
+(一)深化复议改革。全年受理行政复议申请218件。
+
+(二)规范行政执法。全面推行行政执法三项制度。
+
+二、存在的问题
+
+坚持依法行政,工作取得成效。
+"""
+
+
+@pytest.fixture
+def stand_ins():
+    from fazhi import plugins
+
+    plugins.reset()
+    plugins.load(only=[])
+    plugins.register(StandIns(), name="stand-ins")
+    yield
+    plugins.reset()
+
+
+@pytest.fixture
+def with_broken(stand_ins):
+    from fazhi import plugins
+
+    plugins.register(BrokenPlugin(), name="broken-plugin")
+    yield
+
+
+def test_analyze_text_runs_every_classifier(stand_ins):
+    a = fazhi.analyze(REPORT)
+    assert isinstance(a, Analysis)
+    assert sorted(a.predictions) == ["genre", "role", "topic", "topic-count"]
+    assert a.genre.label == "annual_report"
+    assert [ev.rule for ev in a.genre.evidence] == ["title.report"]
+    assert [r.role.label for r in a.sections] == ["measures", "measures", "measures", "problems"]
+    topics = [r.topic.label for r in a.paragraphs]
+    assert topics == ["disputes", "enforcement", "general"]
+    assert [r.role for r in a.paragraphs] == ["measures", "measures", "problems"]
+    # a plugin that requires topic saw its predictions
+    assert a["topic-count"][0].data == {"n": 3}
+
+
+def test_named_classifiers_only(stand_ins):
+    a = fazhi.analyze(REPORT, classifiers=["genre"])
+    assert list(a.predictions) == ["genre"]
+    assert a.paragraphs[0].topic is None
+
+
+def test_unknown_classifier_name_lists_the_available_ones(stand_ins):
+    with pytest.raises(UnknownNameError, match="available: .*genre.*topic"):
+        fazhi.analyze(REPORT, classifiers=["nope"])
+
+
+def test_a_str_is_always_text_never_a_path(stand_ins, tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    assert fazhi.analyze(str(path)).document.text == str(path)
+    assert fazhi.analyze(path).document.source == str(path)
+
+
+def test_analyze_accepts_documents_and_refuses_other_types(stand_ins):
+    doc = fazhi.parse(REPORT)
+    assert fazhi.analyze(doc).document is doc
+    with pytest.raises(TypeError, match="Document, a str of text or an os.PathLike"):
+        fazhi.analyze(42)  # type: ignore[arg-type]
+
+
+def test_coverage(stand_ins):
+    cov = fazhi.analyze(REPORT).coverage()
+    assert set(cov.shares) >= {"functions", "disputes", "general"}
+    assert abs(sum(cov.shares.values()) - 1) < 1e-9
+    assert cov.shares["disputes"] > 0 and cov.shares["functions"] == 0
+    assert "functions" in cov.missing and "disputes" not in cov.missing
+    assert [t for t, _ in cov.top(2)] == ["disputes", "enforcement"]
+
+
+def test_to_dict_is_json_safe_and_versioned(stand_ins):
+    d = fazhi.analyze(REPORT).to_dict(text=True)
+    again = json.loads(json.dumps(d, ensure_ascii=False))
+    assert again["schema_version"] == 1 and again["ok"] is True
+    assert again["genre"]["label"] == "annual_report"
+    assert again["paragraphs"][0]["topic"] == "disputes"
+    assert again["paragraphs"][0]["text"].startswith("全年受理")
+    assert again["predictions"]["topic-count"][0]["data"] == {"n": 3}
+    assert again["coverage"]["missing"]
+
+
+def test_to_frame_has_one_row_per_paragraph(stand_ins):
+    pd = pytest.importorskip("pandas")
+    frame = fazhi.analyze(REPORT).to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["topic"]) == ["disputes", "enforcement", "general"]
+    assert list(frame["role"]) == ["measures", "measures", "problems"]
+
+
+def test_repr_html_shows_headings_and_colour_coded_topics(stand_ins):
+    markup = fazhi.analyze(REPORT)._repr_html_()
+    assert "主要举措和成效" in markup and "disputes" in markup and "border-left" in markup
+    assert "<script" not in markup
+
+
+def test_failing_classifier_raises_plugin_error_naming_it(with_broken):
+    with pytest.raises(PluginError, match="broken") as info:
+        fazhi.analyze(fazhi.parse(REPORT, source="r.txt"))
+    assert info.value.classifier == "broken" and info.value.source == "r.txt"
+
+
+@pytest.mark.parametrize("errors", ["warn", "skip"])
+def test_failing_classifier_keeps_the_other_results(with_broken, errors):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = fazhi.analyze(REPORT, errors=errors)
+    assert "broken" in a.failures and "boom" in a.failures["broken"]
+    assert a.genre.label == "annual_report"
+
+
+def test_analyze_many_streams_in_input_order(stand_ins, seeds_dir: Path):
+    results = list(fazhi.analyze_many([seeds_dir], classifiers=["genre"]))
+    assert len(results) == 28
+    titles = [r.title for r in results]
+    assert titles == [d.title_text for d in fazhi.read(seeds_dir)]
+
+
+def test_analyze_many_turns_bad_inputs_into_records(stand_ins, tmp_path: Path):
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "c.txt").write_text(REPORT, encoding="gbk")
+    results = list(fazhi.analyze_many([tmp_path, tmp_path / "nope"], errors="skip"))
+    assert [r.ok for r in results] == [True, False, True, False]
+    assert isinstance(results[1], FailedAnalysis) and "b.txt" in results[1].error
+    assert "nope" in results[3].error
+    json.dumps([r.to_dict() for r in results], ensure_ascii=False)
+    with pytest.raises(InputError, match="b.txt"):
+        list(fazhi.analyze_many([tmp_path], errors="raise"))
+
+
+def test_analyze_many_is_lazy(stand_ins):
+    def endless():
+        i = 0
+        while True:
+            i += 1
+            yield f"第{i}号报告\n\n正文内容。"
+
+    stream = fazhi.analyze_many(endless(), classifiers=["genre"])
+    assert [next(stream).title for _ in range(3)] == ["第1号报告", "第2号报告", "第3号报告"]
+
+
+def test_compilation_file_needs_analyze_many(stand_ins, seeds_dir: Path):
+    with pytest.raises(InputError, match="24 documents"):
+        fazhi.analyze(seeds_dir / "002_e4f711ee96b42b0a.txt")
+
+
+def test_parallel_results_equal_serial(stand_ins, seeds_dir: Path):
+    serial = [r.to_dict() for r in fazhi.analyze_many([seeds_dir])]
+    parallel = [r.to_dict() for r in fazhi.analyze_many([seeds_dir], n_jobs=2)]
+    assert parallel == serial
+
+
+def test_dask_cluster_gives_the_serial_results(stand_ins, seeds_dir: Path):
+    distributed = pytest.importorskip("distributed")
+    import joblib
+
+    serial = [r.to_dict() for r in fazhi.analyze_many([seeds_dir / "001_05b26b594b77e45e.txt", seeds_dir / "004_e32635754165135b.txt"])]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster), joblib.parallel_config(backend="dask"):
+            remote = [
+                r.to_dict()
+                for r in fazhi.analyze_many(
+                    [seeds_dir / "001_05b26b594b77e45e.txt", seeds_dir / "004_e32635754165135b.txt"], n_jobs=-1
+                )
+            ]
+    assert remote == serial
