@@ -31,7 +31,7 @@ def stand_ins():
     from fazhi import plugins
 
     plugins.reset()
-    plugins.load(only=[])
+    plugins.load(only=[], exclude=["fazhi.default_plugins.classifiers"])
     plugins.register(StandIns(), name="stand-ins")
     yield
     plugins.reset()

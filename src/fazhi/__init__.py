@@ -78,9 +78,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from fazhi.analysis import Analysis as Analysis
+    from fazhi.analysis import analyze as analyze
+    from fazhi.analysis import analyze_many as analyze_many
+    from fazhi.classifiers.base import Classifier as Classifier
+    from fazhi.classifiers.base import Prediction as Prediction
     from fazhi.document import Document as Document
     from fazhi.errors import FazhiError as FazhiError
     from fazhi.errors import InputError as InputError
     from fazhi.errors import PluginError as PluginError
+    from fazhi.hookspecs import hookimpl as hookimpl
     from fazhi.parsing import parse as parse
     from fazhi.parsing import read as read
+    from fazhi.plugins import classifiers as classifiers
+    from fazhi.plugins import get_classifier as get_classifier

@@ -507,21 +507,31 @@ class _Unreadable:
     error: str
 
 
-def _registered_here() -> tuple[tuple[str, object], ...]:
-    """Plugins registered from code in this process (``fazhi.plugins.register``)."""
+@dataclass(frozen=True)
+class _PluginSetup:
+    """What a worker process needs to see the caller's registry: selection and code-registered plugins."""
+
+    selection: Any
+    extras: tuple[tuple[str, object], ...]
+
+
+def _plugin_setup_here() -> _PluginSetup:
     from fazhi import plugins
 
-    return tuple(plugins.registered_plugins())
+    return _PluginSetup(plugins.current_selection(), tuple(plugins.registered_plugins()))
 
 
-def _ensure_registered(extras: tuple[tuple[str, object], ...]) -> None:
-    """In a worker process: register the plugins the parent registered from code (once)."""
-    if not extras:
+def _ensure_setup(setup: _PluginSetup | None) -> None:
+    """In a worker process: load the caller's plugin selection and plugins (once per process)."""
+    if setup is None:
         return
     from fazhi import plugins
 
+    if plugins.current_selection() != setup.selection:
+        sel = setup.selection
+        plugins.load(only=sel.only, exclude=sel.exclude, strict=sel.strict)
     have = {name for name, _ in plugins.registered_plugins()}
-    for name, plugin in extras:
+    for name, plugin in setup.extras:
         if name not in have:
             plugins.register(plugin, name=name)
 
@@ -530,12 +540,12 @@ def _analyze_item(
     item: Source | _Unreadable,
     names: Sequence[str] | None,
     errors: Errors,
-    extras: tuple[tuple[str, object], ...] = (),
+    setup: _PluginSetup | None = None,
 ) -> list[Analysis | FailedAnalysis]:
     """Worker: one input → its analyses (several for a compilation file) or a failure record."""
     from fazhi.parsing import read_file
 
-    _ensure_registered(extras)
+    _ensure_setup(setup)
     if isinstance(item, _Unreadable):
         return [FailedAnalysis(item.source, item.error)]
     try:
@@ -629,12 +639,12 @@ def analyze_many(
         else:
             from joblib import Parallel, delayed
 
-            # Worker processes build their own registry (and tokenizers) once; plugins the
-            # caller registered from code (a notebook's own classifier) travel with each task
-            # and are registered in a worker the first time it sees them.
-            extras = _registered_here()
+            # Worker processes build their own registry (and tokenizers) once; the caller's
+            # plugin selection and the plugins it registered from code (a notebook's own
+            # classifier) travel with each task and are applied the first time a worker sees them.
+            setup = _plugin_setup_here()
             chunks = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=batch_size)(
-                delayed(_analyze_item)(item, names, errors, extras) for item in items
+                delayed(_analyze_item)(item, names, errors, setup) for item in items
             )
         for chunk in chunks:
             for result in chunk:

@@ -69,4 +69,13 @@ class PluginError(FazhiError, RuntimeError):
 
 
 class PluginConflictError(PluginError):
-    """Two plugins registered the same name."""
+    """Two plugins registered the same name.
+
+    Besides the :class:`PluginError` attributes, ``kind`` is what was
+    registered twice (``"classifier"`` or ``"segmenter"``), ``name`` the
+    contested name and ``plugins`` the two plugins, first registrant first.
+    """
+
+    kind: str | None = None
+    name: str | None = None
+    plugins: tuple[str, ...] = ()

@@ -54,7 +54,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast, runtime_checkable
 
 from fazhi.errors import PluginError
 
@@ -64,8 +64,8 @@ if TYPE_CHECKING:
 __all__ = [
     "LEVELS",
     "Classifier",
-    "ContextClassifier",
     "Context",
+    "ContextClassifier",
     "Evidence",
     "Level",
     "Prediction",
@@ -145,8 +145,7 @@ class Prediction:
     def __post_init__(self) -> None:
         object.__setattr__(self, "probabilities", dict(self.probabilities))
         object.__setattr__(self, "data", dict(self.data))
-        if not isinstance(self.evidence, tuple):
-            object.__setattr__(self, "evidence", tuple(self.evidence))
+        object.__setattr__(self, "evidence", tuple(self.evidence))
 
     # -- convenience constructors ----------------------------------------
     @classmethod
@@ -234,9 +233,22 @@ class Classifier(Protocol):
     extensions; see :class:`ContextClassifier` and the module docs.
     """
 
-    name: str
-    level: str
-    labels: Sequence[str]
+    # read-only properties, so that plain class or instance attributes of any
+    # compatible type (``labels = ("a", "b")``) satisfy the protocol statically
+    @property
+    def name(self) -> str:
+        """The registry name; every prediction's ``classifier`` equals it."""
+        ...
+
+    @property
+    def level(self) -> str:
+        """``"document"``, ``"section"`` or ``"paragraph"``."""
+        ...
+
+    @property
+    def labels(self) -> Sequence[str]:
+        """Every label it may emit (``()``: an open set)."""
+        ...
 
     def classify(self, doc: Document) -> Sequence[Prediction]:
         """Predict labels for the nodes of ``doc`` at this classifier's level."""
@@ -250,10 +262,17 @@ class ContextClassifier(Protocol):
     .. versionadded:: 0.1
     """
 
-    name: str
-    level: str
-    labels: Sequence[str]
-    requires: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def level(self) -> str: ...
+
+    @property
+    def labels(self) -> Sequence[str]: ...
+
+    @property
+    def requires(self) -> Sequence[str]: ...
 
     def classify(self, doc: Document, context: Context | None = None) -> Sequence[Prediction]: ...
 
@@ -291,7 +310,7 @@ def validate_classifier(obj: object, *, name: str | None = None) -> list[str]:
     if not isinstance(clf_name, str) or not clf_name:
         problems.append("has no non-empty str attribute 'name'")
     elif name is not None and clf_name != name:
-        problems.append(f"was registered as {name!r} but its name is {clf_name!r}")
+        problems.append(f"its name is {clf_name!r}, but it was registered as {name!r}")
     level = getattr(obj, "level", None)
     if level not in LEVELS:
         problems.append(f"level is {level!r}, expected one of {', '.join(LEVELS)}")
@@ -314,13 +333,17 @@ def validate_classifier(obj: object, *, name: str | None = None) -> list[str]:
 def _check_predictions(
     clf: Classifier, doc: Document, result: object
 ) -> tuple[list[Prediction], list[str]]:
-    if result is None or isinstance(result, (str, bytes, Prediction)) or not isinstance(result, Iterable):
+    if (
+        result is None
+        or isinstance(result, (str, bytes, Prediction))
+        or not isinstance(result, Iterable)
+    ):
         return [], [f"classify() returned {type(result).__name__}, expected a list of Prediction"]
     predictions = list(result)
     problems: list[str] = []
     n = len(doc.text)
     labels = set(clf.labels)
-    n_sections: int | None = None
+    sections: list[Section] | None = None
     for i, p in enumerate(predictions):
         where = f"prediction {i}"
         if not isinstance(p, Prediction):
@@ -329,16 +352,26 @@ def _check_predictions(
         if p.classifier != clf.name:
             problems.append(f"{where} names classifier {p.classifier!r}, expected {clf.name!r}")
         if p.level != clf.level:
-            problems.append(f"{where} has level {p.level!r}, the classifier's level is {clf.level!r}")
+            problems.append(
+                f"{where} has level {p.level!r}, the classifier's level is {clf.level!r}"
+            )
         if not isinstance(p.label, str) or (labels and p.label not in labels):
             problems.append(f"{where} has label {p.label!r}, not one of the classifier's labels")
-        if not isinstance(p.score, (int, float)) or not (0.0 <= p.score <= 1.0) or math.isnan(p.score):
+        if (
+            not isinstance(p.score, (int, float))
+            or not (0.0 <= p.score <= 1.0)
+            or math.isnan(p.score)
+        ):
             problems.append(f"{where} has score {p.score!r}, expected a number in [0, 1]")
         if not (0 <= p.start <= p.end <= n):
-            problems.append(f"{where} span ({p.start}, {p.end}) is outside the document text (0, {n})")
+            problems.append(
+                f"{where} span ({p.start}, {p.end}) is outside the document text (0, {n})"
+            )
         elif p.level == "paragraph":
             if not 0 <= p.target < len(doc.paragraphs):
-                problems.append(f"{where} targets paragraph {p.target}; the document has {len(doc.paragraphs)}")
+                problems.append(
+                    f"{where} targets paragraph {p.target}; the document has {len(doc.paragraphs)}"
+                )
             else:
                 para = doc.paragraphs[p.target]
                 if (p.start, p.end) != (para.start, para.end):
@@ -346,10 +379,13 @@ def _check_predictions(
                         f"{where} span ({p.start}, {p.end}) is not paragraph {p.target}'s ({para.start}, {para.end})"
                     )
         elif p.level == "section":
-            sections = list(doc.walk_sections())
+            if sections is None:
+                sections = list(doc.walk_sections())
             n_sections = len(sections)
             if not 0 <= p.target < n_sections:
-                problems.append(f"{where} targets section {p.target}; the document has {n_sections}")
+                problems.append(
+                    f"{where} targets section {p.target}; the document has {n_sections}"
+                )
             else:
                 sec = sections[p.target]
                 if (p.start, p.end) != (sec.start, sec.end):
@@ -358,13 +394,20 @@ def _check_predictions(
                     )
         elif p.level == "document" and (p.start, p.end, p.target) != (0, n, 0):
             problems.append(f"{where} is document-level but does not span the whole text (0, {n})")
-        for j, e in enumerate(p.evidence):
+        evidence: tuple[object, ...] = p.evidence
+        for j, e in enumerate(evidence):
             if not isinstance(e, Evidence):
-                problems.append(f"{where} evidence {j} is a {type(e).__name__}, not a fazhi Evidence")
+                problems.append(
+                    f"{where} evidence {j} is a {type(e).__name__}, not a fazhi Evidence"
+                )
             elif not (0 <= e.start <= e.end <= n):
-                problems.append(f"{where} evidence {j} ({e.start}, {e.end}) is outside the document text")
+                problems.append(
+                    f"{where} evidence {j} ({e.start}, {e.end}) is outside the document text"
+                )
             elif doc.text[e.start : e.end] != e.text:
-                problems.append(f"{where} evidence {j} text {e.text!r} is not doc.text[{e.start}:{e.end}]")
+                problems.append(
+                    f"{where} evidence {j} text {e.text!r} is not doc.text[{e.start}:{e.end}]"
+                )
         for key, value in p.probabilities.items():
             if labels and key not in labels:
                 problems.append(f"{where} has a probability for unknown label {key!r}")
@@ -410,7 +453,9 @@ def run_classifier(
     name = getattr(clf, "name", repr(clf))
 
     def fail(message: str) -> PluginError:
-        return PluginError(message, plugin=plugin or _provider(name), classifier=name, source=doc.source)
+        return PluginError(
+            message, plugin=plugin or _provider(name), classifier=name, source=doc.source
+        )
 
     try:
         if accepts_context(clf):
@@ -421,7 +466,7 @@ def run_classifier(
     except Exception as exc:
         raise fail(f"classify() raised {type(exc).__name__}: {exc}") from exc
     if not check:
-        return list(result)  # type: ignore[call-overload]
+        return list(cast("Iterable[Prediction]", result))
     predictions, problems = _check_predictions(clf, doc, result)
     if problems:
         raise fail("invalid output: " + "; ".join(problems))
@@ -445,7 +490,9 @@ def order_classifiers(classifiers: Iterable[Classifier]) -> list[Classifier]:
             return
         if mark == 1:
             cycle = " -> ".join((*chain, c.name))
-            raise PluginError(f"classifiers require each other in a cycle: {cycle}", classifier=c.name)
+            raise PluginError(
+                f"classifiers require each other in a cycle: {cycle}", classifier=c.name
+            )
         state[c.name] = 1
         for dep in getattr(c, "requires", ()) or ():
             if dep in by_name:
@@ -491,4 +538,3 @@ def run_classifiers(
 
                 warnings.warn(str(exc), FazhiPluginWarning, stacklevel=2)
     return results, failures
-
