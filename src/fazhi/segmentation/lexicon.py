@@ -102,7 +102,7 @@ class Lexicon:
 
 
 def _read_data(name: str) -> str:
-    resource = importlib.resources.files("fazhi").joinpath("data", name)
+    resource = importlib.resources.files("fazhi").joinpath("data").joinpath(name)
     return resource.read_text(encoding="utf-8-sig")
 
 
