@@ -40,7 +40,7 @@ def _headings() -> list[str]:
 
 
 def test_there_are_hooks() -> None:
-    assert set(HOOKS) == {"register_classifiers", "register_segmenters"}
+    assert set(HOOKS) == {"register_classifiers", "register_genre_rules", "register_segmenters"}
 
 
 @pytest.mark.parametrize("name", sorted(HOOKS))

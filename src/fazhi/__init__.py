@@ -6,7 +6,7 @@ scan are only touched when a function that needs them is first called.
 
 >>> import fazhi
 >>> doc = fazhi.parse("关于加强法治政府建设的实施意见\\n\\n一、总体要求\\n\\n坚持依法行政。")
->>> doc.title
+>>> doc.title_text
 '关于加强法治政府建设的实施意见'
 """
 

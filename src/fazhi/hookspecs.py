@@ -39,6 +39,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "register_classifiers",
+    "register_genre_rules",
     "register_segmenters",
 ]
 
@@ -99,6 +100,20 @@ def register_segmenters(register: RegisterSegmenter) -> None:
     each time a segmenter needs a fresh backend, so it should be cheap and
     import its engine lazily), or a backend instance, which is then shared.
     Backends follow :class:`fazhi.segmentation.backends.SegmenterBackend`.
+
+    .. versionadded:: 0.1 (plugin API 1)
+    """
+
+
+@hookspec
+def register_genre_rules(register: Callable[..., None]) -> None:
+    """Add or override rules of the built-in genre classifier by calling ``register(*rules)``.
+
+    Each rule is a :class:`fazhi.classifiers.genre.GenreRule` or its JSON dict
+    (the format of ``fazhi/data/genre_rules.json``). A rule whose ``id``
+    already exists replaces it; a new id adds a rule. To drop rules, users
+    pass ``GenreClassifier(drop_rules=[...])``. Rules are collected when a
+    genre classifier is created.
 
     .. versionadded:: 0.1 (plugin API 1)
     """

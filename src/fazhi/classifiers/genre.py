@@ -1,0 +1,1515 @@
+"""Rule-based genre classifier: what kind of document is this?
+
+The genres are those of ``taxonomy.md`` (:data:`GENRES`): ``opinion``,
+``plan``, ``annual_report``, ``work_summary``, ``duty_report``, ``news``,
+``notice``, ``decision``, ``regulation``, ``speech``, ``commentary`` and
+``unknown``.
+
+Rules are data, not code. Each :class:`GenreRule` has an ``id``, the genre(s)
+it supports, the *scope* it looks at, a regular expression (or the name of a
+registered predicate), a ``weight`` and a short description. The packaged rule
+set lives in ``fazhi/data/genre_rules.json`` and is read by :func:`load_rules`,
+which also collects rules that plugins register.
+
+Scopes are views of the parsed :class:`~fazhi.document.Document`, never the
+raw text at large:
+
+``title``
+    the parsed title, a 标题/名称 metadata field, and other short title-like
+    lines of the header (the real title of a 红头 document may sit below
+    "某某人民政府文件" and the 文号).
+``meta``
+    the metadata fields the parser found (文号, 来源, author line, byline,
+    落款 …); a rule's ``keys`` restrict it to some field keys.
+``header``
+    the lines before the first heading or first real paragraph (文号 line,
+    主送机关 line, author line …).
+``opening``
+    the first (up to three) paragraphs.
+``body``
+    every paragraph.
+``closing``
+    the last eight non-noise lines (落款, 成文日期, 版记, byline …).
+``headings``
+    every section heading.
+``noise``
+    page chrome kept aside by the parser (``keys`` select noise kinds such as
+    ``comments``).
+
+Patterns are compiled with :data:`re.MULTILINE`; the units of a scope are
+joined by newlines, so ``^``/``$`` anchor to a unit (or a line inside one).
+
+Scoring: a rule *fires* when its pattern matches at least ``min_count``
+distinct times in its scopes (or its predicate returns spans); it then adds its
+``weight`` to each of its genres. The answer is the top genre when its score is
+at least ``threshold`` and leads the runner-up by at least ``margin``;
+otherwise it is ``unknown``. Every rule that fired is returned as evidence,
+with its weight and the spans it matched.
+
+:class:`GenreClassifier` is also a scikit-learn estimator (created on first
+use, so that importing this module stays cheap).
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import functools
+import itertools
+import json
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fazhi.classifiers.base import Classifier, Evidence, Prediction
+from fazhi.document import Document
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = [
+    "DEFAULT_MARGIN",
+    "DEFAULT_THRESHOLD",
+    "GENRES",
+    "GENRE_NAMES",
+    "PREDICATES",
+    "RULE_SOURCES",
+    "SCOPES",
+    "DocView",
+    "GenreClassifier",
+    "GenreExplanation",
+    "GenreRule",
+    "GenreScore",
+    "RuleHit",
+    "classifier_factories",
+    "load_rules",
+    "read_rules",
+    "register_classifiers",
+    "register_predicate",
+    "rules_version",
+]
+
+log = logging.getLogger(__name__)
+
+#: Genre ids, in the order of ``taxonomy.md``; ``unknown`` is the refusal.
+GENRES: tuple[str, ...] = (
+    "opinion",
+    "plan",
+    "annual_report",
+    "work_summary",
+    "duty_report",
+    "news",
+    "notice",
+    "decision",
+    "regulation",
+    "speech",
+    "commentary",
+    "unknown",
+)
+#: Chinese display names of the genres.
+GENRE_NAMES: Mapping[str, str] = {
+    "opinion": "实施意见/意见",
+    "plan": "实施方案/工作方案/工作要点/规划",
+    "annual_report": "法治政府建设年度报告",
+    "work_summary": "工作总结/经验材料",
+    "duty_report": "述法报告/述职报告",
+    "news": "新闻报道/宣传稿",
+    "notice": "通知",
+    "decision": "决定",
+    "regulation": "办法/规定/条例/细则",
+    "speech": "讲话",
+    "commentary": "理论文章/评论",
+    "unknown": "未知",
+}
+_RULE_GENRES = frozenset(GENRES) - {"unknown"}
+
+#: The places a rule can look at (see the module docs).
+SCOPES: tuple[str, ...] = (
+    "title",
+    "meta",
+    "header",
+    "opening",
+    "body",
+    "closing",
+    "headings",
+    "noise",
+)
+_KEYED_SCOPES = frozenset({"meta", "noise"})
+
+DEFAULT_THRESHOLD = 3.0
+DEFAULT_MARGIN = 1.0
+#: How many matched spans of one rule are kept as evidence.
+MAX_SPANS = 3
+
+#: ``search``: anywhere in the scope; ``start``: at the start of a unit (paragraph,
+#: line, heading …); ``fullmatch``: a whole unit.
+_MODES: tuple[str, ...] = ("search", "start", "fullmatch")
+
+_RULE_FIELDS = frozenset(
+    {
+        "id",
+        "genre",
+        "scope",
+        "pattern",
+        "predicate",
+        "args",
+        "mode",
+        "min_count",
+        "keys",
+        "weight",
+        "description",
+    }
+)
+
+
+# -- rules --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenreRule:
+    """One genre rule (see the module docs and ``docs/classifiers-rules.md``).
+
+    Exactly one of ``pattern`` (a regular expression, compiled with
+    :data:`re.MULTILINE`) and ``predicate`` (the name of a function in
+    :data:`PREDICATES`, called with ``args``) must be given. ``mode`` is
+    ``"search"`` (anywhere in the scope), ``"start"`` (at the start of a unit:
+    a paragraph, line, heading or field) or ``"fullmatch"`` (a whole unit).
+    ``keys`` restricts the ``meta`` scope to some metadata keys and the
+    ``noise`` scope to some noise kinds. A negative ``weight`` counts against
+    its genres.
+    """
+
+    id: str
+    genres: tuple[str, ...]
+    scopes: tuple[str, ...]
+    weight: float
+    pattern: str | None = None
+    predicate: str | None = None
+    args: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    mode: str = "search"
+    min_count: int = 1
+    keys: tuple[str, ...] = ()
+    description: str = ""
+    regex: re.Pattern[str] | None = field(
+        init=False, repr=False, compare=False, hash=False, default=None
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id:
+            raise ValueError(f"a genre rule needs a non-empty str id, got {self.id!r}")
+        where = f"genre rule {self.id!r}"
+        raw_genres: Any = self.genres
+        raw_scopes: Any = self.scopes
+        genres = (raw_genres,) if isinstance(raw_genres, str) else tuple(raw_genres)
+        scopes = (raw_scopes,) if isinstance(raw_scopes, str) else tuple(raw_scopes)
+        object.__setattr__(self, "genres", genres)
+        object.__setattr__(self, "scopes", scopes)
+        object.__setattr__(self, "keys", tuple(self.keys))
+        object.__setattr__(self, "args", dict(self.args))
+        if not genres or any(g not in _RULE_GENRES for g in genres):
+            raise ValueError(
+                f"{where}: genre must be one or more of {sorted(_RULE_GENRES)}, got {genres!r}"
+            )
+        if not scopes or any(s not in SCOPES for s in scopes):
+            raise ValueError(
+                f"{where}: scope must be one or more of {list(SCOPES)}, got {scopes!r}"
+            )
+        if (
+            isinstance(self.weight, bool)
+            or not isinstance(self.weight, (int, float))
+            or not math.isfinite(self.weight)
+        ):
+            raise ValueError(f"{where}: weight must be a finite number, got {self.weight!r}")
+        object.__setattr__(self, "weight", float(self.weight))
+        if (
+            isinstance(self.min_count, bool)
+            or not isinstance(self.min_count, int)
+            or self.min_count < 1
+        ):
+            raise ValueError(f"{where}: min_count must be an int >= 1, got {self.min_count!r}")
+        if self.mode not in _MODES:
+            raise ValueError(f"{where}: mode must be one of {list(_MODES)}, got {self.mode!r}")
+        if (self.pattern is None) == (self.predicate is None):
+            raise ValueError(f"{where}: give exactly one of 'pattern' and 'predicate'")
+        if self.pattern is not None:
+            try:
+                compiled = re.compile(self.pattern, re.MULTILINE)
+            except re.error as exc:
+                raise ValueError(f"{where}: invalid pattern {self.pattern!r}: {exc}") from None
+            object.__setattr__(self, "regex", compiled)
+        elif self.predicate not in PREDICATES:
+            raise ValueError(
+                f"{where}: unknown predicate {self.predicate!r}; registered: {', '.join(sorted(PREDICATES))}"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GenreRule:
+        """Build a rule from its JSON form (``genre`` and ``scope`` may be a string or a list)."""
+        unknown = set(data) - _RULE_FIELDS
+        if unknown:
+            raise ValueError(f"genre rule {data.get('id')!r}: unknown field(s) {sorted(unknown)}")
+        missing = {"id", "genre", "scope", "weight"} - set(data)
+        if missing:
+            raise ValueError(f"genre rule {data.get('id')!r}: missing field(s) {sorted(missing)}")
+        return cls(
+            id=data["id"],
+            genres=data["genre"],
+            scopes=data["scope"],
+            weight=data["weight"],
+            pattern=data.get("pattern"),
+            predicate=data.get("predicate"),
+            args=data.get("args") or {},
+            mode=data.get("mode", "search"),
+            min_count=data.get("min_count", 1),
+            keys=tuple(data.get("keys") or ()),
+            description=data.get("description", ""),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the rule (inverse of :meth:`from_dict`)."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "genre": self.genres[0] if len(self.genres) == 1 else list(self.genres),
+            "scope": self.scopes[0] if len(self.scopes) == 1 else list(self.scopes),
+        }
+        if self.pattern is not None:
+            out["pattern"] = self.pattern
+        if self.predicate is not None:
+            out["predicate"] = self.predicate
+            if self.args:
+                out["args"] = dict(self.args)
+        if self.mode != "search":
+            out["mode"] = self.mode
+        if self.min_count != 1:
+            out["min_count"] = self.min_count
+        if self.keys:
+            out["keys"] = list(self.keys)
+        out["weight"] = self.weight
+        out["description"] = self.description
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuild through from_dict so that the compiled regex is never pickled
+        return (GenreRule.from_dict, (self.to_dict(),))
+
+
+RuleLike = GenreRule | Mapping[str, Any]
+
+
+def _coerce(rule: RuleLike) -> GenreRule:
+    if isinstance(rule, GenreRule):
+        return rule
+    if isinstance(rule, Mapping):
+        return GenreRule.from_dict(rule)
+    raise TypeError(f"a genre rule must be a GenreRule or a dict, not {type(rule).__name__}")
+
+
+def read_rules(source: str | Path | Mapping[str, Any]) -> tuple[GenreRule, ...]:
+    """Rules from a JSON file (or its parsed content): ``{"version": ..., "rules": [...]}``."""
+    if isinstance(source, Mapping):
+        data: Any = source
+    else:
+        data = json.loads(Path(source).read_text("utf-8"))
+    if not isinstance(data, Mapping) or not isinstance(data.get("rules"), list):
+        raise ValueError("a genre rules file is a JSON object with a 'rules' list")
+    rules = tuple(GenreRule.from_dict(r) for r in data["rules"])
+    _check_unique(rules)
+    return rules
+
+
+def _check_unique(rules: Iterable[GenreRule]) -> None:
+    seen: set[str] = set()
+    for r in rules:
+        if r.id in seen:
+            raise ValueError(f"duplicate genre rule id {r.id!r}")
+        seen.add(r.id)
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged() -> tuple[str, tuple[GenreRule, ...]]:
+    text = (resources.files("fazhi") / "data" / "genre_rules.json").read_text("utf-8")
+    data = json.loads(text)
+    return str(data.get("version", "")), read_rules(data)
+
+
+def rules_version() -> str:
+    """Version string of the packaged rule set."""
+    return _packaged()[0]
+
+
+#: Extra rule sources: zero-argument callables returning rules (GenreRule or dict).
+#: :func:`load_rules` merges what they return after the packaged rules; a rule
+#: whose id already exists replaces the earlier one.
+RULE_SOURCES: list[Callable[[], Iterable[RuleLike]]] = []
+
+
+def _plugin_rules() -> list[GenreRule]:
+    """Rules registered through the ``register_genre_rules(register)`` plugin hook, if it exists."""
+    try:
+        from fazhi import plugins
+    except ImportError:  # pragma: no cover - the registry is part of fazhi
+        return []
+    collect = getattr(plugins, "genre_rules", None)
+    if callable(collect):
+        return [_coerce(r) for r in collect()]
+    manager = plugins.get_plugin_manager()
+    hook = getattr(manager.hook, "register_genre_rules", None)
+    if hook is None:
+        return []
+    found: list[GenreRule] = []
+
+    def register(*rules: RuleLike) -> None:
+        found.extend(_coerce(r) for r in rules)
+
+    hook(register=register)
+    return found
+
+
+def _merge(base: Iterable[GenreRule], extra: Iterable[GenreRule]) -> list[GenreRule]:
+    out = {r.id: r for r in base}
+    for r in extra:
+        out[r.id] = r  # replaces in place (dicts keep the first insertion position)
+    return list(out.values())
+
+
+def load_rules(path: str | Path | None = None, *, plugins: bool = True) -> tuple[GenreRule, ...]:
+    """The default rule set: the packaged rules (or those of ``path``) plus extra sources.
+
+    Rules from :data:`RULE_SOURCES` and, when ``plugins`` is true, from the
+    ``register_genre_rules(register)`` plugin hook (when fazhi defines it) are
+    merged by id: a rule with an existing id overrides it, a new id is added.
+    """
+    rules: list[GenreRule] = list(read_rules(path) if path is not None else _packaged()[1])
+    for source in RULE_SOURCES:
+        rules = _merge(rules, (_coerce(r) for r in source()))
+    if plugins:
+        rules = _merge(rules, _plugin_rules())
+    return tuple(rules)
+
+
+# -- document views -----------------------------------------------------------
+
+
+class _Joined:
+    """Units of one scope joined by newlines, with a map back to document offsets."""
+
+    __slots__ = ("dstarts", "jends", "jstarts", "text", "ukeys")
+
+    def __init__(self, doc_text: str, units: Sequence[tuple[int, int, str]]) -> None:
+        # each unit is followed by one "\n": ``after[i]`` is where unit i + 1 starts
+        after = list(itertools.accumulate(e - s + 1 for s, e, _ in units))
+        self.dstarts: list[int] = [s for s, _, _ in units]
+        self.jstarts: list[int] = [0, *after[:-1]] if units else []
+        self.jends: list[int] = [x - 1 for x in after]
+        self.ukeys: list[str] = [k for _, _, k in units]
+        self.text = "\n".join([doc_text[s:e] for s, e, _ in units])
+
+    def key_at(self, pos: int) -> str:
+        """The key (metadata key, noise kind …) of the unit that holds ``pos``."""
+        return self.ukeys[bisect.bisect_right(self.jstarts, pos) - 1]
+
+    def to_doc(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.jstarts, start) - 1
+        j = bisect.bisect_right(self.jstarts, max(start, end - 1)) - 1
+        return self.dstarts[i] + start - self.jstarts[i], self.dstarts[j] + end - self.jstarts[j]
+
+
+_WS = " \t\r\u00a0\u3000\ufeff\u200b"
+_TITLE_STOPS = tuple("。；;，,：:！!？?、")
+#: the header ends at the first heading or the first paragraph at least this long
+_HEADER_PARAGRAPH = 40
+_HEADER_MAX = 600
+_OPENING_PARAGRAPHS = 3
+_OPENING_WITHIN = 1000
+_CLOSING_LINES = 8
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    seg = text[s:e]
+    body = seg.lstrip(_WS)
+    if not body:
+        return s, s
+    return s + len(seg) - len(body), e - (len(body) - len(body.rstrip(_WS)))
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the stripped non-blank lines of ``text[start:end]``."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        s, e = _strip(text, pos, stop)
+        if s < e:
+            out.append((s, e))
+        pos = stop + 1
+    return out
+
+
+class DocView:
+    """The scopes of one document, built lazily and cached; ``fired`` holds the ids
+    of the rules that fired so far (predicates run after pattern rules)."""
+
+    __slots__ = ("_cache", "_units", "doc", "fired", "text")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.fired: set[str] = set()
+        self._units: dict[str, list[tuple[int, int, str]]] = {}
+        self._cache: dict[tuple[str, tuple[str, ...]], _Joined] = {}
+
+    def _noise_covers(self, s: int, e: int) -> bool:
+        return any(n.start <= s and e <= n.end for n in self.doc.noise)
+
+    def header_end(self) -> int:
+        """End of the header: the first numbered heading, the first real paragraph, or
+        :data:`_HEADER_MAX` characters (unnumbered "headings" are only guesses)."""
+        doc = self.doc
+        end = min(len(doc.text), _HEADER_MAX)
+        for s in doc.walk_sections():
+            if s.heading.style != "unnumbered":
+                end = min(end, s.heading.start)
+                break
+        for p in doc.paragraphs:
+            if p.start >= end:
+                break
+            if len(p.text) >= _HEADER_PARAGRAPH:
+                end = p.start
+                break
+        return end
+
+    def _closing(self) -> list[tuple[int, int]]:
+        text = self.text
+        noise = self.doc.noise
+        out: list[tuple[int, int]] = []
+        end = len(text)
+        while end > 0 and len(out) < _CLOSING_LINES:
+            nl = text.rfind("\n", 0, end)
+            s, e = _strip(text, nl + 1, end)
+            if s < e and not (noise and self._noise_covers(s, e)):
+                out.append((s, e))
+            end = nl
+        out.reverse()
+        return out
+
+    def units(self, scope: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of the units of ``scope``, in document order."""
+        found = self._units.get(scope)
+        if found is not None:
+            return found
+        doc = self.doc
+        out: list[tuple[int, int, str]] = []
+        if scope == "title":
+            taken: set[int] = set()
+            if doc.title is not None:
+                out.append((doc.title.start, doc.title.end, "title"))
+                taken.add(doc.title.start)
+            for f in doc.meta.fields:
+                if f.key in ("extra:标题", "extra:名称") and f.value:
+                    out.append((f.start, f.end, f.key))
+                    taken.add(f.start)
+            meta_starts = {f.start for f in doc.meta.fields}
+            for s, e, _ in self.units("header"):
+                line = doc.text[s:e]
+                if s in taken or s in meta_starts or not 4 <= len(line) <= 80:
+                    continue
+                if line.endswith(_TITLE_STOPS) or "。" in line:
+                    continue
+                out.append((s, e, "header"))
+        elif scope == "meta":
+            out = [(f.start, f.end, f.key) for f in doc.meta.fields]
+        elif scope == "header":
+            out = [
+                (s, e, "")
+                for s, e in _lines(doc.text, 0, self.header_end())
+                if not self._noise_covers(s, e)
+            ]
+        elif scope == "opening":
+            out = [
+                (p.start, p.end, "")
+                for p in doc.paragraphs[:_OPENING_PARAGRAPHS]
+                if p.start < _OPENING_WITHIN or p.index == 0
+            ]
+        elif scope == "body":
+            out = [(p.start, p.end, "") for p in doc.paragraphs]
+        elif scope == "closing":
+            out = [(s, e, "") for s, e in self._closing()]
+        elif scope == "headings":
+            out = [(s.heading.start, s.heading.end, s.heading.style) for s in doc.walk_sections()]
+        elif scope == "noise":
+            out = [(n.start, n.end, n.kind) for n in doc.noise]
+        else:  # pragma: no cover - rules are validated
+            raise ValueError(f"unknown scope {scope!r}")
+        out.sort(key=lambda u: u[0])
+        self._units[scope] = out
+        return out
+
+    def joined(self, scope: str, keys: tuple[str, ...] = ()) -> _Joined:
+        """The units of ``scope`` (restricted to ``keys`` for meta/noise) joined by newlines."""
+        cache_key = (scope, keys if scope in _KEYED_SCOPES else ())
+        found = self._cache.get(cache_key)
+        if found is None:
+            units = self.units(scope)
+            if cache_key[1]:
+                units = [u for u in units if u[2] in cache_key[1]]
+            found = _Joined(self.text, units)
+            self._cache[cache_key] = found
+        return found
+
+
+# -- predicates ---------------------------------------------------------------
+
+#: A predicate gets the document view and the rule's ``args`` and returns the
+#: (start, end) spans that justify it; an empty list means it did not fire.
+#: Predicates run after all pattern rules; ``view.fired`` holds the ids of the
+#: rules that fired before them.
+Predicate = Callable[[DocView, Mapping[str, Any]], list[tuple[int, int]]]
+
+#: Named predicates rules can use (``"predicate": "<name>"``).
+PREDICATES: dict[str, Predicate] = {}
+
+
+def register_predicate(name: str) -> Callable[[Predicate], Predicate]:
+    """Decorator: make a predicate available to rules under ``name``."""
+
+    def decorate(fn: Predicate) -> Predicate:
+        PREDICATES[name] = fn
+        return fn
+
+    return decorate
+
+
+@functools.lru_cache(maxsize=256)
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE)
+
+
+@register_predicate("signoff")
+def _signoff(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """落款: an organisation line followed by a 成文日期 line at the end of the text."""
+    fields = [f for f in view.doc.meta.fields if f.key in ("signed_by", "signed_date")]
+    if {f.key for f in fields} == {"signed_by", "signed_date"}:
+        return [(f.start, f.end) for f in fields]
+    from fazhi.parsing.metadata import DATE_LINE, is_issuer_line
+
+    lines = view.units("closing")
+    text = view.text
+    for (s0, e0, _), (s1, e1, _) in itertools.pairwise(lines):
+        if is_issuer_line(text[s0:e0]) and DATE_LINE.fullmatch(text[s1:e1]):
+            return [(s0, e0), (s1, e1)]
+    return []
+
+
+@register_predicate("heading_frame")
+def _heading_frame(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """At least ``args["min"]`` of the regexes in ``args["parts"]`` each match some heading."""
+    parts: Sequence[str] = args.get("parts", ())
+    need = int(args.get("min", len(parts)))
+    joined = view.joined("headings")
+    if not joined.text or need < 1:
+        return []
+    spans: list[tuple[int, int]] = []
+    for part in parts:
+        m = _re(part).search(joined.text)
+        if m is not None:
+            i = bisect.bisect_right(joined.jstarts, m.start()) - 1
+            spans.append(joined.to_doc(joined.jstarts[i], joined.jends[i]))
+    return sorted(set(spans)) if len(spans) >= need else []
+
+
+_NUMBERED = frozenset({"cn_dun", "cn_paren", "arabic_dot", "arabic_paren", "chapter", "ordinal"})
+
+
+@register_predicate("report_body")
+def _report_body(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """A numbered body (``min_headings`` top-level numbered headings) where none of the
+    rules named in ``unless`` (ids or ``fnmatch`` patterns) fired."""
+    top = [s.heading for s in view.doc.sections if s.heading.style in _NUMBERED]
+    if len(top) < int(args.get("min_headings", 2)):
+        return []
+    fired = view.fired
+    for pattern in args.get("unless", ()):
+        if pattern in fired:
+            return []
+        if any(c in pattern for c in "*?[") and any(
+            fnmatch.fnmatchcase(rid, pattern) for rid in fired
+        ):
+            return []
+    return [(h.start, h.end) for h in top[:MAX_SPANS]]
+
+
+_TITLE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|州|旗|盟)")
+_INSIDER = re.compile(r"我(?:省|市|县|区|州|旗|盟)")
+
+
+@register_predicate("title_subject")
+def _title_subject(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """The place that opens the title recurs at least ``min`` times in the body, and
+    the insider 我省/我市/我县… at most ``max_insider`` times: a third-person account."""
+    title = view.doc.title
+    if title is None:
+        return []
+    m = _TITLE_PLACE.match(title.text)
+    if m is None:
+        return []
+    place = m.group(0)
+    body = view.joined("body")
+    if len(_INSIDER.findall(body.text)) > int(args.get("max_insider", 1)):
+        return []
+    count = body.text.count(place)
+    if count < int(args.get("min", 5)):
+        return []
+    spans = [(title.start, title.start + len(place))]
+    pos = body.text.find(place)
+    while pos != -1 and len(spans) < MAX_SPANS:
+        spans.append(body.to_doc(pos, pos + len(place)))
+        pos = body.text.find(place, pos + len(place))
+    return spans
+
+
+# -- evaluation ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule that fired: how often it matched and the spans kept as evidence."""
+
+    rule: GenreRule
+    count: int
+    spans: tuple[tuple[int, int], ...]
+
+    def evidence(self, text: str) -> list[Evidence]:
+        note = f"{'/'.join(self.rule.genres)}: {self.rule.description}"
+        return [
+            Evidence(s, e, text[s:e], rule=self.rule.id, weight=self.rule.weight, note=note)
+            for s, e in self.spans
+        ]
+
+
+def _sre_parser() -> Any:
+    parser = getattr(re, "_parser", None)  # Python >= 3.11
+    if parser is None:  # pragma: no cover - Python 3.10
+        import sre_parse as parser
+    return parser
+
+
+_CAP = 64  # largest literal set derived for one pattern
+
+
+def _in_chars(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        name = getattr(op, "name", str(op))
+        if name == "LITERAL":
+            chars.add(chr(av))
+        elif name == "RANGE" and av[1] - av[0] < _CAP:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return frozenset(chars)
+
+
+def _product(a: Iterable[str], b: Iterable[str]) -> frozenset[str] | None:
+    out = frozenset(x + y for x in a for y in b)
+    return out if len(out) <= _CAP else None
+
+
+def _finite(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Every string a parsed sequence can match, when that is a small finite set."""
+    acc: frozenset[str] | None = frozenset({""})
+    for op, av in items:
+        f = _finite_item(op, av)
+        if f is None or acc is None:
+            return None
+        acc = _product(acc, f)
+    return acc
+
+
+def _finite_item(op: Any, av: Any) -> frozenset[str] | None:
+    name = getattr(op, "name", str(op))
+    if name == "LITERAL":
+        return frozenset({chr(av)})
+    if name == "IN":
+        return _in_chars(av)
+    if name in ("ASSERT", "ASSERT_NOT", "AT"):
+        return frozenset({""})  # zero width: matching at a position still checks them
+    if name == "SUBPATTERN":
+        return _finite(av[-1])
+    if name == "ATOMIC_GROUP":
+        return _finite(av)
+    if name == "BRANCH":
+        out: set[str] = set()
+        for branch in av[1]:
+            f = _finite(branch)
+            if f is None:
+                return None
+            out |= f
+        return frozenset(out) if len(out) <= _CAP else None
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[1] <= 2:
+        item = _finite(av[2])
+        if item is None:
+            return None
+        strings: set[str] = set()
+        power: frozenset[str] | None = frozenset({""})
+        for k in range(av[1] + 1):
+            if power is None:
+                return None
+            if k >= av[0]:
+                strings |= power
+            power = _product(power, item)
+        return frozenset(strings) if len(strings) <= _CAP else None
+    return None
+
+
+def _prefixes(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Literal strings one of which every match of a parsed sequence starts with (None: unknown)."""
+    acc = frozenset({""})
+    for op, av in items:
+        f = _finite_item(op, av)
+        if f is not None:
+            new = _product(acc, f)
+            if new is None:
+                break
+            acc = new
+            continue
+        name = getattr(op, "name", str(op))
+        sub: frozenset[str] | None = None
+        if name == "SUBPATTERN":
+            sub = _prefixes(av[-1])
+        elif name == "ATOMIC_GROUP":
+            sub = _prefixes(av)
+        elif name == "BRANCH":
+            parts = [_prefixes(b) for b in av[1]]
+            if all(p is not None for p in parts):
+                sub = frozenset().union(*parts)  # type: ignore[arg-type]
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            sub = _prefixes(av[2])
+        if sub is not None:
+            new = _product(acc, sub)
+            if new is not None:
+                acc = new
+        break
+    if "" in acc:
+        return None
+    # keep only the shortest: a string whose proper prefix is in the set adds nothing
+    return frozenset(s for s in acc if not any(s[:i] in acc for i in range(1, len(s))))
+
+
+def _start_literals(pattern: str) -> frozenset[str] | None:
+    """Literals every match of ``pattern`` starts with, or None when they cannot be bounded."""
+    try:
+        tree = _sre_parser().parse(pattern, re.MULTILINE)
+        if tree.state.flags & re.IGNORECASE:
+            return None
+        return _prefixes(tree)
+    except Exception:  # an internal parser, used only to go faster
+        return None
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching the longest of ``words`` that starts at a position."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+#: Characters that are very common in official Chinese text. Literals that start
+#: with one of them get a trie of their own: the regex engine tries every branch
+#: of a trie at each position whose character can start one, so keeping the
+#: frequent starts in a small trie makes the scan much cheaper.
+_COMMON_STARTS = frozenset(
+    "，,。、；;：:“”（）()的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机"
+    "当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么"
+    "利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品"
+    "式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任"
+    "取据处理府治市县省项务服规范推施落督责"
+)
+
+
+def _rules_by_literal(
+    words: Sequence[str], rules: Sequence[tuple[GenreRule, frozenset[str]]]
+) -> dict[str, list[GenreRule]]:
+    """Literal -> the rules one of whose start literals is a prefix of it (rule order kept)."""
+    by_lit: dict[str, list[int]] = {}
+    for i, (_, lits) in enumerate(rules):
+        for lit in lits:
+            by_lit.setdefault(lit, []).append(i)
+    out: dict[str, list[GenreRule]] = {}
+    for w in words:
+        idx = sorted({i for k in range(1, len(w) + 1) for i in by_lit.get(w[:k], ())})
+        out[w] = [rules[i][0] for i in idx]
+    return out
+
+
+def _overlapping(words: Sequence[str]) -> frozenset[str]:
+    """Words inside which another word can start (a suffix that begins a word, or a word inside)."""
+    wordset = set(words)
+    prefixes = {v[:k] for v in words for k in range(1, len(v) + 1)}
+    out = set()
+    for w in words:
+        for i in range(1, len(w)):
+            suffix = w[i:]
+            if suffix in prefixes or any(suffix[:k] in wordset for k in range(1, len(suffix) + 1)):
+                out.add(w)
+                break
+    return frozenset(out)
+
+
+class _Group:
+    """The pattern rules that look at one (scope, keys).
+
+    A search pattern whose matches all start with one of a few literals
+    (derived from its parse tree) is only tried where such a literal occurs;
+    one scan with a trie of all those literals finds the positions. Other
+    search patterns scan the text; ``start``/``fullmatch`` patterns are tried
+    at unit starts where one of their first literals begins (all of them when
+    those cannot be derived). Rules that share a pattern and mode share one
+    evaluation. Literals that start with a very common character get a trie of
+    their own (see :data:`_COMMON_STARTS`).
+    """
+
+    def __init__(self, scope: str, rules: Sequence[GenreRule]) -> None:
+        self.scope = scope
+        # (mode, pattern) -> rule ids sharing it; the first rule stands for all
+        self.shared: dict[tuple[str, str], list[str]] = {}
+        reps: list[GenreRule] = []
+        for r in rules:
+            assert r.pattern is not None
+            key = (r.mode, r.pattern)
+            if key not in self.shared:
+                self.shared[key] = []
+                reps.append(r)
+            self.shared[key].append(r.id)
+        self.standalone: list[GenreRule] = []
+        self.at_start: list[tuple[GenreRule, tuple[str, ...] | None]] = []
+        anchored: list[tuple[GenreRule, frozenset[str]]] = []
+        for r in reps:
+            assert r.pattern is not None
+            lits = _start_literals(r.pattern)
+            if r.mode != "search":
+                self.at_start.append((r, tuple(sorted(lits)) if lits else None))
+            elif lits:
+                anchored.append((r, lits))
+            else:
+                self.standalone.append(r)
+        # start rules: a trie of their first literals, matched once at each unit start,
+        # tells which of them are worth trying there
+        start_words = sorted({w for _, lits in self.at_start if lits for w in lits})
+        self.start_trigger: re.Pattern[str] | None = (
+            re.compile(_trie_regex(start_words)) if start_words else None
+        )
+        self.start_by_literal = _rules_by_literal(
+            start_words, [(r, frozenset(lits)) for r, lits in self.at_start if lits]
+        )
+        self.open_start: list[GenreRule] = [r for r, lits in self.at_start if lits is None]
+        self.trigger: re.Pattern[str] | None = None  # all literals (set when a rule is anchored)
+        self.triggers: list[re.Pattern[str]] = []  # the same literals, split by first character
+        # literal found by the trigger -> rules whose start literals are prefixes of it
+        self.by_literal: dict[str, list[GenreRule]] = {}
+        # literals inside which another literal can start (finditer would skip it)
+        self.overlapping: frozenset[str] = frozenset()
+        if anchored:
+            words = sorted({w for _, lits in anchored for w in lits})
+            self.trigger = re.compile(_trie_regex(words))
+            common = [w for w in words if w[0] in _COMMON_STARTS]
+            rare = [w for w in words if w[0] not in _COMMON_STARTS]
+            self.triggers = [re.compile(_trie_regex(ws)) for ws in (common, rare) if ws]
+            self.by_literal = _rules_by_literal(words, anchored)
+            self.overlapping = _overlapping(words)
+
+    def _literal_starts(self, text: str) -> list[tuple[int, str]]:
+        """(position, longest literal starting there) for every position where a literal starts."""
+        assert self.trigger is not None
+        out: list[tuple[int, str]] = []
+        search = self.trigger.search
+        overlapping = self.overlapping
+        for trigger in self.triggers:
+            for m in trigger.finditer(text):
+                p, word = m.start(), m.group()
+                out.append((p, word))
+                if word in overlapping:  # rare: look for literals that start inside this one
+                    end = m.end()
+                    q = p + 1
+                    while q < end:
+                        inner = search(text, q, len(text))
+                        if inner is None or inner.start() >= end:
+                            break
+                        out.append((inner.start(), inner.group()))
+                        q = inner.start() + 1
+        out = sorted(set(out))
+        # one entry per position: the longest literal (the others are its prefixes)
+        return [item for i, item in enumerate(out) if i + 1 == len(out) or out[i + 1][0] != item[0]]
+
+    def scan(
+        self, text: str, jstarts: Sequence[int], jends: Sequence[int]
+    ) -> dict[str, list[tuple[int, int]]]:
+        """Rule id -> (start, end) matches in ``text``, non-overlapping per rule (as ``finditer``)."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        if self.trigger is not None:
+            by_literal = self.by_literal
+            for p, word in self._literal_starts(text):
+                for r in by_literal[word]:
+                    spans = found.get(r.id)
+                    if spans and p < spans[-1][1]:
+                        continue
+                    mm = r.regex.match(text, p)  # type: ignore[union-attr]
+                    if mm is not None and mm.end() > p:
+                        if spans is None:
+                            found[r.id] = [(p, mm.end())]
+                        else:
+                            spans.append((p, mm.end()))
+        for r in self.standalone:
+            assert r.regex is not None
+            got = [(m.start(), m.end()) for m in r.regex.finditer(text) if m.end() > m.start()]
+            if got:
+                found[r.id] = got
+        if self.at_start:
+            starter = self.start_trigger.match if self.start_trigger is not None else None
+            by_start = self.start_by_literal
+            open_rules = self.open_start
+            for s, e in zip(jstarts, jends, strict=True):
+                hit = starter(text, s, e) if starter is not None else None
+                if hit is None:
+                    if not open_rules:
+                        continue
+                    candidates = open_rules
+                else:
+                    candidates = [*by_start[hit.group()], *open_rules]
+                for r in candidates:
+                    regex = r.regex
+                    assert regex is not None
+                    mm = (
+                        regex.fullmatch(text, s, e)
+                        if r.mode == "fullmatch"
+                        else regex.match(text, s, e)
+                    )
+                    if mm is not None and mm.end() > mm.start():
+                        found.setdefault(r.id, []).append((mm.start(), mm.end()))
+        for ids in self.shared.values():
+            if len(ids) > 1 and ids[0] in found:
+                for rid in ids[1:]:
+                    found[rid] = found[ids[0]]
+        return found
+
+
+class _Engine:
+    """A compiled rule set."""
+
+    def __init__(self, rules: Sequence[GenreRule]) -> None:
+        self.rules = tuple(rules)
+        self.by_genre: dict[str, list[GenreRule]] = {g: [] for g in GENRES}
+        for r in self.rules:
+            for g in r.genres:
+                self.by_genre[g].append(r)
+        grouped: dict[str, list[GenreRule]] = {}
+        self.opening_only: set[str] = set()
+        for r in self.rules:
+            if r.pattern is None:
+                continue
+            # the opening is the first paragraphs of the body: an opening-only rule is
+            # scanned with the body and keeps the matches that fall in the opening
+            scopes = {"body" if s == "opening" else s for s in r.scopes}
+            if "opening" in r.scopes and "body" not in r.scopes:
+                self.opening_only.add(r.id)
+            for s in sorted(scopes):  # meta/noise keys are checked per match
+                grouped.setdefault(s, []).append(r)
+        self.groups = [_Group(s, rs) for s, rs in grouped.items()]
+        seen: dict[str, int] = {}
+        for rs in grouped.values():
+            for r in rs:
+                seen[r.id] = seen.get(r.id, 0) + 1
+        self.multi_scope = frozenset(rid for rid, n in seen.items() if n > 1)
+        self.predicates = [r for r in self.rules if r.predicate is not None]
+        self.by_id = {r.id: r for r in self.rules}
+        self.order = {r.id: i for i, r in enumerate(self.rules)}
+
+    def hits(self, view: DocView, only: Sequence[GenreRule] | None = None) -> list[RuleHit]:
+        """The rules that fire on ``view`` (all of them, or those of ``only``)."""
+        wanted = None if only is None else {r.id for r in only}
+        # rule id -> (count, doc spans); rules that look at several scopes may see the
+        # same text twice, so their spans are pooled in a set
+        single: dict[str, tuple[int, list[tuple[int, int]]]] = {}
+        pooled: dict[str, set[tuple[int, int]]] = {}
+        multi = self.multi_scope
+        by_id = self.by_id
+        opening_only = self.opening_only
+        for group in self.groups:
+            joined = view.joined(group.scope)
+            if not joined.text:
+                continue
+            keyed = group.scope in _KEYED_SCOPES
+            limit = -1
+            if group.scope == "body" and opening_only:
+                n = len(view.units("opening"))
+                limit = joined.jends[n - 1] if n else 0
+            for rid, found in group.scan(joined.text, joined.jstarts, joined.jends).items():
+                if limit >= 0 and rid in opening_only:
+                    found = [m for m in found if m[0] < limit]
+                    if not found:
+                        continue
+                if keyed and by_id[rid].keys:
+                    wanted_keys = by_id[rid].keys
+                    found = [m for m in found if joined.key_at(m[0]) in wanted_keys]
+                    if not found:
+                        continue
+                if rid in multi:
+                    pooled.setdefault(rid, set()).update(joined.to_doc(s, e) for s, e in found)
+                else:
+                    single[rid] = (len(found), [joined.to_doc(s, e) for s, e in found[:MAX_SPANS]])
+        for rid, pool in pooled.items():
+            ordered = sorted(pool)
+            single[rid] = (len(ordered), ordered[:MAX_SPANS])
+        out: dict[str, RuleHit] = {}
+        for rid, (count, kept) in single.items():
+            r = by_id[rid]
+            if count >= r.min_count:
+                out[rid] = RuleHit(r, count, tuple(kept))
+        view.fired = set(out)
+        for r in self.predicates:
+            if wanted is not None and r.id not in wanted:
+                continue
+            found_spans = PREDICATES[r.predicate](view, r.args)  # type: ignore[index]
+            if found_spans:
+                out[r.id] = RuleHit(r, len(found_spans), tuple(found_spans[:MAX_SPANS]))
+                view.fired.add(r.id)
+        order = self.order
+        hits = sorted(out.values(), key=lambda h: order[h.rule.id])
+        return hits if wanted is None else [h for h in hits if h.rule.id in wanted]
+
+
+@functools.lru_cache(maxsize=16)
+def _engine_for(rules: tuple[GenreRule, ...]) -> _Engine:
+    """Compiled engines are shared between classifiers with equal rule sets (clones, grid search)."""
+    return _Engine(rules)
+
+
+def _scores(hits: Iterable[RuleHit]) -> dict[str, float]:
+    scores = dict.fromkeys(GENRES, 0.0)
+    for h in hits:
+        for g in h.rule.genres:
+            scores[g] += h.rule.weight
+    del scores["unknown"]
+    return scores
+
+
+def _ranked(scores: Mapping[str, float]) -> list[tuple[str, float]]:
+    return sorted(scores.items(), key=lambda kv: (-kv[1], GENRES.index(kv[0])))
+
+
+def _decide(scores: Mapping[str, float], threshold: float, margin: float) -> str:
+    ranked = _ranked(scores)
+    (top, s1), (_, s2) = ranked[0], ranked[1]
+    if s1 >= threshold and s1 - s2 >= margin and s1 > 0:
+        return top
+    return "unknown"
+
+
+def _probabilities(
+    hits: Sequence[RuleHit], scores: Mapping[str, float], threshold: float, temperature: float
+) -> dict[str, float]:
+    """Softmax over the scores of the genres some rule fired for, plus ``unknown`` at ``threshold``."""
+    fired = {g for h in hits for g in h.rule.genres}
+    logits = {g: scores[g] / temperature for g in GENRES if g in fired}
+    logits["unknown"] = threshold / temperature
+    top = max(logits.values())
+    exp = {g: math.exp(v - top) for g, v in logits.items()}
+    total = sum(exp.values())
+    return {g: exp.get(g, 0.0) / total for g in GENRES}
+
+
+# -- results --------------------------------------------------------------------
+
+
+def _snippet(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class GenreExplanation:
+    """Why a document got its genre: every rule hit, the scores and the decision.
+
+    ``str(explanation)`` is a readable report.
+    """
+
+    label: str
+    scores: Mapping[str, float]
+    probabilities: Mapping[str, float]
+    hits: tuple[RuleHit, ...]
+    threshold: float
+    margin: float
+    text: str = field(repr=False, default="")
+
+    @property
+    def runner_up(self) -> tuple[str, float]:
+        return _ranked(self.scores)[1]
+
+    def evidence(self) -> tuple[Evidence, ...]:
+        return tuple(e for h in self.hits for e in h.evidence(self.text))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "scores": dict(self.scores),
+            "probabilities": dict(self.probabilities),
+            "threshold": self.threshold,
+            "margin": self.margin,
+            "hits": [
+                {
+                    "rule": h.rule.id,
+                    "genres": list(h.rule.genres),
+                    "weight": h.rule.weight,
+                    "count": h.count,
+                    "spans": [{"start": s, "end": e, "text": self.text[s:e]} for s, e in h.spans],
+                    "description": h.rule.description,
+                }
+                for h in self.hits
+            ],
+        }
+
+    def __str__(self) -> str:
+        ranked = [(g, s) for g, s in _ranked(self.scores) if s != 0]
+        top = ranked[0] if ranked else ("-", 0.0)
+        second = ranked[1] if len(ranked) > 1 else ("-", 0.0)
+        lines = [
+            f"genre: {self.label} ({GENRE_NAMES[self.label]}), p={self.probabilities[self.label]:.2f}",
+            f"decision: top {top[0]} {top[1]:g}, runner-up {second[0]} {second[1]:g} "
+            f"(needs score >= {self.threshold:g} and a lead >= {self.margin:g})",
+            "scores: " + (", ".join(f"{g} {s:g}" for g, s in ranked) or "no rule fired"),
+        ]
+        if self.hits:
+            lines.append("rules that fired:")
+        for h in sorted(self.hits, key=lambda h: (-abs(h.rule.weight), h.rule.id)):
+            spans = " | ".join(f"«{_snippet(self.text[s:e])}»@{s}" for s, e in h.spans)
+            count = f" ×{h.count}" if h.count > 1 else ""
+            lines.append(
+                f"  {h.rule.weight:+g} {'/'.join(h.rule.genres)}  {h.rule.id}{count}: {spans}"
+            )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class GenreScore:
+    """A document scored against one genre's rules: which fired and which did not."""
+
+    genre: str
+    score: float
+    fired: tuple[RuleHit, ...]
+    missing: tuple[GenreRule, ...]
+    text: str = field(repr=False, default="")
+
+    def __str__(self) -> str:
+        lines = [f"{self.genre} ({GENRE_NAMES[self.genre]}): score {self.score:g}"]
+        lines.append(f"fired ({len(self.fired)}):")
+        for h in self.fired:
+            spans = " | ".join(f"«{_snippet(self.text[s:e])}»" for s, e in h.spans)
+            lines.append(f"  {h.rule.weight:+g} {h.rule.id}: {spans}")
+        lines.append(f"missing ({len(self.missing)}):")
+        for r in self.missing:
+            lines.append(f"  {r.weight:+g} {r.id} [{', '.join(r.scopes)}]: {r.description}")
+        return "\n".join(lines)
+
+
+# -- the classifier -----------------------------------------------------------
+
+
+def _as_document(x: object) -> Document:
+    if isinstance(x, Document):
+        return x
+    if isinstance(x, (str, bytes)):
+        from fazhi.parsing import parse
+
+        return parse(x)
+    raise TypeError(f"expected a fazhi Document or a str, not {type(x).__name__}")
+
+
+def _iter_inputs(X: object) -> Iterator[Document]:
+    if isinstance(X, (str, bytes, Document)):
+        raise TypeError(
+            "expected a list of texts or Documents, not a single one (wrap it in a list)"
+        )
+    if not isinstance(X, Iterable):
+        raise TypeError(f"expected a list of texts or Documents, not {type(X).__name__}")
+    for x in X:
+        yield _as_document(x)
+
+
+class GenreRules:
+    """The rule engine behind :class:`GenreClassifier`, usable without scikit-learn.
+
+    Parameters (stored unmodified, scikit-learn style; checked on first use):
+
+    ``rules``
+        the rule set (a sequence of :class:`GenreRule` or dicts); ``None`` means
+        :func:`load_rules` (the packaged rules plus plugin rules).
+    ``extra_rules``
+        rules added to that set; one with an existing id overrides it.
+    ``drop_rules``
+        ids to remove (``fnmatch`` patterns such as ``"news.*"`` work too).
+    ``threshold``
+        the score the top genre needs, else the answer is ``unknown``.
+    ``margin``
+        the lead the top genre needs over the runner-up, else ``unknown``.
+    ``temperature``
+        of the softmax in :meth:`predict_proba`.
+    """
+
+    name = "genre"
+    level = "document"
+    labels: tuple[str, ...] = GENRES
+
+    def __init__(
+        self,
+        rules: Sequence[RuleLike] | None = None,
+        extra_rules: Sequence[RuleLike] = (),
+        drop_rules: Sequence[str] = (),
+        threshold: float = DEFAULT_THRESHOLD,
+        margin: float = DEFAULT_MARGIN,
+        temperature: float = 1.0,
+    ) -> None:
+        self.rules = rules
+        self.extra_rules = extra_rules
+        self.drop_rules = drop_rules
+        self.threshold = threshold
+        self.margin = margin
+        self.temperature = temperature
+
+    # -- rule set --------------------------------------------------------------
+    def _engine(self) -> _Engine:
+        cached: tuple[object, object, object, _Engine] | None = self.__dict__.get("_engine_cache")
+        if (
+            cached is not None
+            and cached[0] is self.rules
+            and cached[1] is self.extra_rules
+            and cached[2] is self.drop_rules
+        ):
+            return cached[3]
+        engine = _engine_for(tuple(self._resolve_rules()))
+        self.__dict__["_engine_cache"] = (self.rules, self.extra_rules, self.drop_rules, engine)
+        return engine
+
+    def _resolve_rules(self) -> list[GenreRule]:
+        if isinstance(self.rules, (str, bytes, Mapping)):
+            raise TypeError("rules must be a sequence of rules (use read_rules() for a file)")
+        base = list(load_rules()) if self.rules is None else [_coerce(r) for r in self.rules]
+        _check_unique(base)
+        rules = _merge(base, (_coerce(r) for r in self.extra_rules))
+        if isinstance(self.drop_rules, str):
+            raise TypeError("drop_rules must be a sequence of rule ids, not a str")
+        for pattern in self.drop_rules:
+            kept = [r for r in rules if not fnmatch.fnmatchcase(r.id, pattern)]
+            if len(kept) == len(rules):
+                raise ValueError(f"drop_rules: no rule matches {pattern!r}")
+            rules = kept
+        return rules
+
+    def effective_rules(self) -> tuple[GenreRule, ...]:
+        """The rules this classifier uses, after ``extra_rules`` and ``drop_rules``."""
+        return self._engine().rules
+
+    def _check_params(self) -> None:
+        for name in ("threshold", "margin", "temperature"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+            ):
+                raise ValueError(f"{name} must be a finite number, got {value!r}")
+        if self.margin < 0:
+            raise ValueError(f"margin must be >= 0, got {self.margin!r}")
+        if self.temperature <= 0:
+            raise ValueError(f"temperature must be > 0, got {self.temperature!r}")
+
+    # -- core ----------------------------------------------------------------
+    def explain(self, doc: Document | str) -> GenreExplanation:
+        """Every rule hit, the per-genre scores and the decision (``str()`` it to read it)."""
+        self._check_params()
+        d = _as_document(doc)
+        hits = tuple(self._engine().hits(DocView(d)))
+        scores = _scores(hits)
+        label = _decide(scores, self.threshold, self.margin)
+        proba = _probabilities(hits, scores, self.threshold, self.temperature)
+        return GenreExplanation(
+            label, scores, proba, hits, float(self.threshold), float(self.margin), d.text
+        )
+
+    def score_genre(self, doc: Document | str, genre: str) -> GenreScore:
+        """Score ``doc`` against ``genre``'s rules only: what fired, what is missing."""
+        if genre not in _RULE_GENRES:
+            raise ValueError(f"unknown genre {genre!r}; expected one of {sorted(_RULE_GENRES)}")
+        d = _as_document(doc)
+        engine = self._engine()
+        rules = engine.by_genre[genre]
+        fired = engine.hits(DocView(d), only=rules)
+        ids = {h.rule.id for h in fired}
+        missing = [r for r in rules if r.id not in ids]
+        score = sum(h.rule.weight for h in fired)
+        return GenreScore(genre, score, tuple(fired), tuple(missing), d.text)
+
+    def classify(self, doc: Document) -> list[Prediction]:
+        """One document-level :class:`~fazhi.classifiers.base.Prediction` with all evidence."""
+        ex = self.explain(doc)
+        d = _as_document(doc)
+        second = ex.runner_up
+        return [
+            Prediction.for_document(
+                d,
+                classifier=self.name,
+                label=ex.label,
+                score=ex.probabilities[ex.label],
+                probabilities=ex.probabilities,
+                evidence=ex.evidence(),
+                data={
+                    "scores": dict(ex.scores),
+                    "runner_up": second[0],
+                    "threshold": ex.threshold,
+                    "margin": ex.margin,
+                    "rules_version": rules_version(),
+                },
+            )
+        ]
+
+    # -- scikit-learn style ---------------------------------------------------
+    def fit(self, X: object, y: object = None) -> GenreRules:
+        """Check the parameters and the labels; nothing is learned. Sets ``classes_``."""
+        import numpy as np
+
+        self._check_params()
+        self._engine()
+        if y is not None:
+            bad = sorted({str(v) for v in y if v not in GENRES})  # type: ignore[attr-defined]
+            if bad:
+                raise ValueError(f"unknown genre label(s) {bad}; expected ids from {list(GENRES)}")
+        self.classes_ = np.array(sorted(GENRES))
+        return self
+
+    def _classes(self) -> npt.NDArray[np.str_]:
+        import numpy as np
+
+        classes = getattr(self, "classes_", None)
+        return classes if classes is not None else np.array(sorted(GENRES))
+
+    def predict(self, X: Iterable[Document | str]) -> npt.NDArray[np.str_]:
+        """Genre ids for a list of texts or Documents (``unknown`` below threshold/margin)."""
+        import numpy as np
+
+        return np.array([self.explain(d).label for d in _iter_inputs(X)], dtype=str)
+
+    def decision_function(self, X: Iterable[Document | str]) -> npt.NDArray[np.float64]:
+        """Raw rule scores, one column per ``classes_`` entry; the ``unknown`` column holds ``threshold``."""
+        import numpy as np
+
+        classes = list(self._classes())
+        self._check_params()
+        rows = []
+        for d in _iter_inputs(X):
+            scores = _scores(self._engine().hits(DocView(d)))
+            rows.append([float(self.threshold) if c == "unknown" else scores[c] for c in classes])
+        return np.array(rows, dtype=float).reshape(len(rows), len(classes))
+
+    def predict_proba(self, X: Iterable[Document | str]) -> npt.NDArray[np.float64]:
+        """Probabilities per ``classes_`` entry.
+
+        A softmax (with ``temperature``) over the scores of the genres for which
+        at least one rule fired, plus ``unknown`` with the score ``threshold``;
+        genres no rule supports get 0. The argmax is the top genre when its
+        score exceeds ``threshold``; :meth:`predict` additionally requires the
+        ``margin`` over the runner-up, so the two can differ on close calls.
+        """
+        import numpy as np
+
+        classes = list(self._classes())
+        rows = []
+        for d in _iter_inputs(X):
+            proba = self.explain(d).probabilities
+            rows.append([proba[c] for c in classes])
+        return np.array(rows, dtype=float).reshape(len(rows), len(classes))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # rules need no fitting
+
+
+@functools.cache
+def _estimator_class() -> type[GenreRules]:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class GenreClassifier(ClassifierMixin, GenreRules, BaseEstimator):  # type: ignore[misc]
+        __doc__ = _GENRE_CLASSIFIER_DOC
+
+        def __sklearn_tags__(self) -> Any:
+            tags = super().__sklearn_tags__()
+            tags.input_tags.two_d_array = False
+            tags.input_tags.string = True
+            tags.requires_fit = False
+            tags.target_tags.required = False
+            return tags
+
+        def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+            return {"X_types": ["string"], "requires_fit": False, "requires_y": False}
+
+    GenreClassifier.__module__ = __name__
+    GenreClassifier.__qualname__ = "GenreClassifier"
+    return GenreClassifier
+
+
+_GENRE_CLASSIFIER_DOC = """Rule-based genre classifier; also a scikit-learn estimator.
+
+>>> clf = GenreClassifier()
+>>> clf.predict(["关于加强法治政府建设的实施意见\\n\\n各街道办事处：\\n\\n为……，提出如下实施意见："])
+array(['opinion'], dtype='<U7')
+
+``classify(doc)`` gives one document-level Prediction with every rule that
+fired as evidence; ``explain(doc)`` the full reasoning; ``score_genre(doc,
+genre)`` what one genre's rules found and missed. See :class:`GenreRules` for
+the parameters; ``fit`` learns nothing (it checks parameters and labels and
+sets ``classes_``), so ``predict`` works on an unfitted instance too.
+"""
+
+if TYPE_CHECKING:
+    GenreClassifier = GenreRules
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name == "GenreClassifier":
+            return _estimator_class()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _make_genre_classifier() -> Classifier:
+    cls: type[GenreRules] = _estimator_class()
+    return cls()
+
+
+def classifier_factories() -> dict[str, Callable[[], Classifier]]:
+    """Registry factories of this module: ``{"genre": <builds a GenreClassifier>}``.
+
+    The factory imports scikit-learn only when called, so registering is cheap.
+    """
+    return {"genre": _make_genre_classifier}
+
+
+def register_classifiers(register: Callable[[str, Callable[[], Classifier]], None]) -> None:
+    """The ``register_classifiers`` hook body used by fazhi's built-in plugin."""
+    for name, factory in classifier_factories().items():
+        register(name, factory)
