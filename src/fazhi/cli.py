@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plugins.add_argument("--all", action="store_true", help="include fazhi's built-in plugins")
     plugins.set_defaults(func=_cmd_plugins)
+
+    from fazhi.training import register_cli  # `fazhi train` / `fazhi evaluate` (topic models)
+
+    register_cli(sub)
     return parser
 
 

@@ -1,0 +1,392 @@
+"""The topic lexicon and the lexicon-only topic baseline, :class:`KeywordTopicClassifier`.
+
+The topic lexicon (``fazhi/data/topic_lexicon.tsv``) lists words and phrases
+per topic with a weight. :class:`TopicLexicon` finds them in a paragraph
+(longest match first, non-overlapping, left to right) and adds up the weights
+per topic; a hit in the paragraph's lead sentence counts ``lead_weight``
+times, because the lead clause usually states what the paragraph is about.
+
+:class:`KeywordTopicClassifier` predicts the topic with the highest score, and
+``general`` when no task-area topic scores at least ``min_score`` or the
+preamble vocabulary outweighs them. It is a scikit-learn estimator (``fit``
+only records the classes) and a fazhi paragraph-level classifier, so it can
+be compared with :class:`~fazhi.classifiers.topic_model.TopicClassifier`
+anywhere the model is used (``fazhi evaluate`` does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from fazhi.classifiers.topic import (
+    GENERAL,
+    TOPIC_LABELS,
+    ModelError,
+    topic_predictions,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from fazhi.classifiers.base import Prediction
+    from fazhi.document import Document
+
+__all__ = [
+    "KeywordTopicClassifier",
+    "LexiconHit",
+    "TopicLexicon",
+    "load_topic_lexicon",
+    "parse_topic_lexicon",
+]
+
+log = logging.getLogger(__name__)
+
+_VERSION_LINE = re.compile(r"^#\s*version\s*[:=]\s*(\S+)", re.IGNORECASE)
+# The lead sentence ends at the first full stop, semicolon or colon.
+_LEAD_END = re.compile(r"[。！？!?；;：:]")
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconHit:
+    """One lexicon term found in a text: ``text[start:end] == term``."""
+
+    start: int
+    end: int
+    term: str
+    topic: str
+    weight: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TopicLexicon:
+    """A parsed topic lexicon: ``entries`` are ``(term, topic, weight, note)`` rows.
+
+    ``version`` comes from the ``# version:`` header line (``"sha256:<12 hex>"``
+    of the content when there is none); ``sha256`` hashes the file content;
+    ``text`` is the content itself (saved with trained models).
+    """
+
+    entries: tuple[tuple[str, str, float, str], ...]
+    version: str
+    sha256: str
+    text: str
+    _by_term: dict[str, tuple[tuple[str, float, str], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topics the lexicon has terms for, in taxonomy order."""
+        present = {e[1] for e in self.entries}
+        return tuple(t for t in TOPIC_LABELS if t in present)
+
+    def hits(self, text: str) -> list[LexiconHit]:
+        """Every lexicon term in ``text``: longest first, non-overlapping, left to right.
+
+        A term listed under several topics yields one hit per topic (same span).
+        """
+        pattern = self._pattern
+        if pattern is None:
+            return []
+        by_term = self._by_term
+        out: list[LexiconHit] = []
+        for m in pattern.finditer(text):
+            term = m.group(0)
+            for topic, weight, note in by_term[term]:
+                out.append(LexiconHit(m.start(), m.end(), term, topic, weight, note))
+        return out
+
+    def scores(
+        self, text: str, *, lead_weight: float = 1.5, labels: Sequence[str] = TOPIC_LABELS
+    ) -> NDArray[np.float64]:
+        """Summed weights per label of ``labels`` (hits in the lead sentence count ``lead_weight`` times)."""
+        index = {t: i for i, t in enumerate(labels)}
+        out = np.zeros(len(labels), dtype=np.float64)
+        pattern = self._pattern
+        if pattern is None:
+            return out
+        m_end = _LEAD_END.search(text)
+        lead_end = m_end.end() if m_end else len(text)
+        by_term = self._by_term
+        for m in pattern.finditer(text):
+            factor = lead_weight if m.start() < lead_end else 1.0
+            for topic, weight, _ in by_term[m.group(0)]:
+                i = index.get(topic)
+                if i is not None:
+                    out[i] += weight * factor
+        return out
+
+    def score_matrix(
+        self,
+        texts: Iterable[str],
+        *,
+        lead_weight: float = 1.5,
+        labels: Sequence[str] = TOPIC_LABELS,
+    ) -> NDArray[np.float64]:
+        """:meth:`scores` of many texts as an ``(n_texts, len(labels))`` array."""
+        rows = [self.scores(t, lead_weight=lead_weight, labels=labels) for t in texts]
+        if not rows:
+            return np.zeros((0, len(labels)), dtype=np.float64)
+        return np.vstack(rows)
+
+
+def parse_topic_lexicon(text: str, *, source: str = "<lexicon>") -> TopicLexicon:
+    """Parse topic-lexicon TSV text (see the header of the shipped file for the format).
+
+    Raises :class:`~fazhi.classifiers.topic.ModelError` on a malformed line,
+    an unknown topic or a weight that is not a positive number.
+    """
+    entries: list[tuple[str, str, float, str]] = []
+    version: str | None = None
+    seen: set[tuple[str, str]] = set()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            m = _VERSION_LINE.match(line)
+            if m and version is None:
+                version = m.group(1)
+            continue
+        parts = line.split("\t")
+        if parts[0] == "term" and len(parts) > 1 and parts[1] == "topic":
+            continue  # column header
+        if len(parts) < 3:
+            raise ModelError(
+                f"{source} line {lineno}: expected term<TAB>topic<TAB>weight[<TAB>note]"
+            )
+        term, topic, weight_s = parts[0].strip(), parts[1].strip(), parts[2].strip()
+        note = parts[3].strip() if len(parts) > 3 else ""
+        if not term:
+            raise ModelError(f"{source} line {lineno}: empty term")
+        if topic not in TOPIC_LABELS:
+            raise ModelError(
+                f"{source} line {lineno}: unknown topic {topic!r}; expected one of {', '.join(TOPIC_LABELS)}"
+            )
+        try:
+            weight = float(weight_s)
+        except ValueError:
+            raise ModelError(
+                f"{source} line {lineno}: weight {weight_s!r} is not a number"
+            ) from None
+        if not (weight > 0 and np.isfinite(weight)):
+            raise ModelError(f"{source} line {lineno}: weight must be a positive number")
+        if (term, topic) in seen:
+            raise ModelError(f"{source} line {lineno}: {term!r} is listed twice under {topic!r}")
+        seen.add((term, topic))
+        entries.append((term, topic, weight, note))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    by_term: dict[str, list[tuple[str, float, str]]] = {}
+    for term, topic, weight, note in entries:
+        by_term.setdefault(term, []).append((topic, weight, note))
+    pattern = None
+    if by_term:
+        # Longest alternatives first: at each position the regex engine takes the
+        # first alternative that matches, i.e. the longest term.
+        terms = sorted(by_term, key=lambda t: (-len(t), t))
+        pattern = re.compile("|".join(re.escape(t) for t in terms))
+    return TopicLexicon(
+        entries=tuple(entries),
+        version=version or f"sha256:{digest[:12]}",
+        sha256=digest,
+        text=text,
+        _by_term={k: tuple(v) for k, v in by_term.items()},
+        _pattern=pattern,
+    )
+
+
+@lru_cache(maxsize=1)
+def _shipped_lexicon() -> TopicLexicon:
+    text = (
+        importlib.resources.files("fazhi")
+        .joinpath("data/topic_lexicon.tsv")
+        .read_text(encoding="utf-8")
+    )
+    return parse_topic_lexicon(text, source="fazhi/data/topic_lexicon.tsv")
+
+
+def load_topic_lexicon(path: str | os.PathLike[str] | None = None) -> TopicLexicon:
+    """The shipped topic lexicon (``path=None``, parsed once per process) or a TSV file's."""
+    if path is None:
+        return _shipped_lexicon()
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ModelError(f"cannot read topic lexicon {p}: {exc}") from exc
+    return parse_topic_lexicon(text, source=str(p))
+
+
+def resolve_lexicon(lexicon: str | os.PathLike[str] | TopicLexicon | None) -> TopicLexicon:
+    """A :class:`TopicLexicon` from an estimator's ``lexicon`` parameter."""
+    if lexicon is None:
+        return _shipped_lexicon()
+    if isinstance(lexicon, TopicLexicon):
+        return lexicon
+    if isinstance(lexicon, (str, os.PathLike)):
+        return load_topic_lexicon(lexicon)
+    raise TypeError(f"lexicon must be None, a path or a TopicLexicon, not {type(lexicon).__name__}")
+
+
+def _softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+
+
+class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Lexicon-only topic baseline with the scikit-learn classifier interface.
+
+    Each paragraph gets the summed lexicon weights per topic (lead-sentence
+    hits count ``lead_weight`` times). The prediction is the task-area topic
+    with the highest score; it is ``general`` when no task-area topic reaches
+    ``min_score``, or when the preamble (``general``) vocabulary scores higher
+    than every task area. Ties go to the topic listed first in the taxonomy.
+    ``predict_proba`` is a softmax of the scores divided by ``temperature``
+    (``general`` gets ``min_score`` as its floor), so it ranks like
+    ``predict``; it is not calibrated.
+
+    ``fit(X, y)`` only records ``classes_`` (labels outside the lexicon's
+    topics are never predicted). The estimator also works unfitted, over all
+    eleven topic labels, and as the fazhi paragraph classifier
+    ``"topic-keyword"`` (:meth:`classify`).
+
+    >>> clf = KeywordTopicClassifier()
+    >>> clf.predict(["全面推行行政执法公示制度、执法全过程记录制度"])
+    ['enforcement']
+    """
+
+    name = "topic-keyword"
+    level = "paragraph"
+
+    def __init__(
+        self,
+        lexicon: str | os.PathLike[str] | TopicLexicon | None = None,
+        min_score: float = 2.0,
+        lead_weight: float = 1.5,
+        temperature: float = 1.0,
+    ) -> None:
+        self.lexicon = lexicon
+        self.min_score = min_score
+        self.lead_weight = lead_weight
+        self.temperature = temperature
+
+    # -- fazhi classifier protocol -------------------------------------------
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels this classifier can emit (``classes_`` once fitted)."""
+        classes = getattr(self, "classes_", None)
+        return tuple(str(c) for c in classes) if classes is not None else TOPIC_LABELS
+
+    def classify(self, doc: Document) -> list[Prediction]:
+        """One :class:`~fazhi.Prediction` per paragraph of ``doc``, with lexicon evidence."""
+        return topic_predictions(self, doc, resolve_lexicon(self.lexicon))
+
+    # -- scikit-learn ------------------------------------------------------------
+    def fit(self, X: Iterable[str], y: Iterable[Any]) -> KeywordTopicClassifier:
+        """Record ``classes_`` (sorted unique labels of ``y``); the lexicon is not learned."""
+        texts = _as_texts(X)
+        labels = np.asarray(list(y), dtype=object)
+        if len(labels) != len(texts):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
+        if len(labels) == 0:
+            raise ValueError("cannot fit on an empty training set")
+        self.lexicon_ = resolve_lexicon(self.lexicon)
+        self.classes_ = np.unique(labels.astype(str)).astype(object)
+        return self
+
+    def _classes(self) -> NDArray[Any]:
+        classes = getattr(self, "classes_", None)
+        if classes is None:
+            return np.asarray(TOPIC_LABELS, dtype=object)
+        return classes  # type: ignore[no-any-return]
+
+    def _lexicon(self) -> TopicLexicon:
+        lex: TopicLexicon | None = getattr(self, "lexicon_", None)
+        return lex if lex is not None else resolve_lexicon(self.lexicon)
+
+    def _scores(self, X: Iterable[str]) -> NDArray[np.float64]:
+        """Decision scores over ``_classes()``: general gets the floor or its own score."""
+        texts = _as_texts(X)
+        classes = [str(c) for c in self._classes()]
+        raw = self._lexicon().score_matrix(texts, lead_weight=self.lead_weight, labels=classes)
+        if GENERAL in classes:
+            g = classes.index(GENERAL)
+            specific = np.delete(raw, g, axis=1)
+            best = specific.max(axis=1) if specific.shape[1] else np.zeros(len(texts))
+            # general wins when no task area reaches min_score, or when the preamble
+            # vocabulary outweighs every task area (ties go to the task area: general
+            # is last in taxonomy order)
+            floor = float(self.min_score)
+            raw[:, g] = np.where(best < floor, np.maximum(raw[:, g], floor), raw[:, g])
+        return raw
+
+    def decision_function(self, X: Iterable[str]) -> NDArray[np.float64]:
+        """Per-class scores (columns follow ``classes_``)."""
+        return self._scores(X)
+
+    def predict(self, X: Iterable[str]) -> list[str]:
+        """The topic of each text (a plain list of str)."""
+        return self._labels(self._scores(X))
+
+    def predict_with_proba(self, X: Iterable[str]) -> tuple[list[str], NDArray[np.float64]]:
+        """``(predict(X), predict_proba(X))`` computed once."""
+        scores = self._scores(X)
+        return self._labels(scores), self._proba(scores)
+
+    def _labels(self, scores: NDArray[np.float64]) -> list[str]:
+        classes = [str(c) for c in self._classes()]
+        order = _taxonomy_order(classes)
+        # argmax with ties broken by taxonomy order
+        ranked = scores[:, order]
+        best = ranked.argmax(axis=1) if len(scores) else np.zeros(0, dtype=int)
+        return [classes[order[i]] for i in best]
+
+    def predict_proba(self, X: Iterable[str]) -> NDArray[np.float64]:
+        """Softmax of the scores over ``classes_`` (ranks like :meth:`predict`; not calibrated)."""
+        return self._proba(self._scores(X))
+
+    def _proba(self, scores: NDArray[np.float64]) -> NDArray[np.float64]:
+        if not len(scores):
+            return scores
+        t = float(self.temperature) if self.temperature and self.temperature > 0 else 1.0
+        return _softmax(scores / t)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+        return {"requires_fit": False, "X_types": ["string"]}
+
+
+def _taxonomy_order(classes: Sequence[str]) -> list[int]:
+    rank = {t: i for i, t in enumerate(TOPIC_LABELS)}
+    return sorted(range(len(classes)), key=lambda i: (rank.get(classes[i], len(rank)), classes[i]))
+
+
+def _as_texts(X: Iterable[str]) -> list[str]:
+    if isinstance(X, str):
+        raise TypeError("X must be a list of paragraph strings, not a single str; wrap it: [text]")
+    texts = list(X)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"X[{i}] is a {type(t).__name__}, expected str")
+    return texts
