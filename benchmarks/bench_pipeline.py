@@ -135,7 +135,9 @@ def rjieba_available() -> bool:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="4 MB and 12 MB corpora instead of 20 and 200")
+    ap.add_argument(
+        "--quick", action="store_true", help="4 MB and 12 MB corpora instead of 20 and 200"
+    )
     args = ap.parse_args()
     small_mb, large_mb = (4, 12) if args.quick else (20, 200)
 
@@ -152,14 +154,22 @@ def main() -> int:
         j1 = child("fazhi:1", small, "jieba")
         j2 = child("fazhi:2", small, "jieba")
         print(f"classifiers: {', '.join(j1['classifiers']) or '(none)'}")
-        print(f"raw jieba lcut (HMM off)       {raw['seconds']:8.1f} s  {mb / raw['seconds']:6.2f} MB/s")
-        print(f"analyze_many jieba, n_jobs=1   {j1['seconds']:8.1f} s  {mb / j1['seconds']:6.2f} MB/s"
-              f"  {raw['seconds'] / j1['seconds']:.2f}x raw jieba (target >= 0.8x)")
-        print(f"analyze_many jieba, n_jobs=2   {j2['seconds']:8.1f} s  {mb / j2['seconds']:6.2f} MB/s"
-              f"  {j1['seconds'] / j2['seconds']:.2f}x n_jobs=1 (target >= 1.7x)")
+        print(
+            f"raw jieba lcut (HMM off)       {raw['seconds']:8.1f} s  {mb / raw['seconds']:6.2f} MB/s"
+        )
+        print(
+            f"analyze_many jieba, n_jobs=1   {j1['seconds']:8.1f} s  {mb / j1['seconds']:6.2f} MB/s"
+            f"  {raw['seconds'] / j1['seconds']:.2f}x raw jieba (target >= 0.8x)"
+        )
+        print(
+            f"analyze_many jieba, n_jobs=2   {j2['seconds']:8.1f} s  {mb / j2['seconds']:6.2f} MB/s"
+            f"  {j1['seconds'] / j2['seconds']:.2f}x n_jobs=1 (target >= 1.7x)"
+        )
         if rjieba_available():
             r1 = child("fazhi:1", small, "rjieba")
-            print(f"analyze_many rjieba, n_jobs=1  {r1['seconds']:8.1f} s  {mb / r1['seconds']:6.2f} MB/s")
+            print(
+                f"analyze_many rjieba, n_jobs=1  {r1['seconds']:8.1f} s  {mb / r1['seconds']:6.2f} MB/s"
+            )
             stages = child("", small, "rjieba", script=_STAGES)
             total = sum(stages.values())
             shares = ", ".join(f"{k} {v / total:.0%}" for k, v in stages.items())
@@ -169,15 +179,22 @@ def main() -> int:
         large.mkdir()
         _, large_actual = make_corpus(large, large_mb)
         mem_small = j1["peak_rss_mb"]
-        mem_large = child("fazhi:1", large, "rjieba" if rjieba_available() else "jieba")["peak_rss_mb"]
+        mem_large = child("fazhi:1", large, "rjieba" if rjieba_available() else "jieba")[
+            "peak_rss_mb"
+        ]
         if rjieba_available():
             mem_small = child("fazhi:1", small, "rjieba")["peak_rss_mb"]
-        print(f"peak RSS: {mb:.0f} MB input {mem_small:.0f} MB, {large_actual:.0f} MB input {mem_large:.0f} MB"
-              f"  ratio {mem_large / mem_small:.2f} (target <= 1.10)")
+        print(
+            f"peak RSS: {mb:.0f} MB input {mem_small:.0f} MB, {large_actual:.0f} MB input {mem_large:.0f} MB"
+            f"  ratio {mem_large / mem_small:.2f} (target <= 1.10)"
+        )
 
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "fazhi", "analyze", str(SEEDS / "001_05b26b594b77e45e.txt")],
-                   capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "fazhi", "analyze", str(SEEDS / "001_05b26b594b77e45e.txt")],
+        capture_output=True,
+        check=True,
+    )
     print(f"fazhi analyze one seed file, fresh process: {time.perf_counter() - start:.2f} s wall")
     return 0
 

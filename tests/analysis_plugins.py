@@ -16,9 +16,15 @@ class KeywordTopic:
     def classify(self, doc):
         out = []
         for p in doc.paragraphs:
-            label = "disputes" if "复议" in p.text else "enforcement" if "执法" in p.text else "general"
+            label = (
+                "disputes" if "复议" in p.text else "enforcement" if "执法" in p.text else "general"
+            )
             probs = {lab: (0.8 if lab == label else 0.1) for lab in self.labels}
-            out.append(Prediction.for_paragraph(p, classifier=self.name, label=label, score=0.8, probabilities=probs))
+            out.append(
+                Prediction.for_paragraph(
+                    p, classifier=self.name, label=label, score=0.8, probabilities=probs
+                )
+            )
         return out
 
 
@@ -33,7 +39,11 @@ class TitleGenre:
         t = doc.title
         if t is not None and "报告" in t.text:
             ev = (Evidence(t.start, t.end, t.text, rule="title.report", weight=3.0),)
-            return [Prediction.for_document(doc, classifier=self.name, label="annual_report", score=0.9, evidence=ev)]
+            return [
+                Prediction.for_document(
+                    doc, classifier=self.name, label="annual_report", score=0.9, evidence=ev
+                )
+            ]
         return [Prediction.for_document(doc, classifier=self.name, label="unknown", score=0.0)]
 
 
@@ -47,7 +57,11 @@ class HeadingRole:
     def classify(self, doc):
         return [
             Prediction.for_section(
-                doc, s, classifier=self.name, label="problems" if "问题" in s.title else "measures", score=1.0
+                doc,
+                s,
+                classifier=self.name,
+                label="problems" if "问题" in s.title else "measures",
+                score=1.0,
             )
             for s in doc.walk_sections()
         ]
@@ -63,7 +77,11 @@ class CountsTopics:
 
     def classify(self, doc, context=None):
         topics = context.get("topic", ()) if context else ()
-        return [Prediction.for_document(doc, classifier=self.name, label="counted", score=1.0, data={"n": len(topics)})]
+        return [
+            Prediction.for_document(
+                doc, classifier=self.name, label="counted", score=1.0, data={"n": len(topics)}
+            )
+        ]
 
 
 class Broken:

@@ -29,7 +29,19 @@ def test_analyze_jsonl_has_one_line_per_document(seeds_dir: Path, capsys):
 
 def test_analyze_writes_to_a_file(tmp_path: Path, seeds_dir: Path):
     out = tmp_path / "out.json"
-    assert main(["analyze", str(seeds_dir / "001_05b26b594b77e45e.txt"), "--format", "json", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                str(seeds_dir / "001_05b26b594b77e45e.txt"),
+                "--format",
+                "json",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     data = json.loads(out.read_text("utf-8"))
     assert data[0]["title"] == "济南市济阳区2024年度法治政府建设报告"
 
@@ -59,3 +71,76 @@ def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
+
+
+def test_analyze_table_shows_genre_and_topic_mix(seeds_dir: Path, capsys):
+    assert main(["analyze", str(seeds_dir / "001_05b26b594b77e45e.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "annual_report" in out
+    assert "%" in out  # topic shares
+    assert "classifiers: genre, role, topic" in out
+
+
+def test_analyze_explain_shows_the_genre_evidence(seeds_dir: Path, capsys):
+    assert main(["analyze", str(seeds_dir / "004_e32635754165135b.txt"), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "genre opinion" in out
+    assert "实施意见" in out  # the title rule's matched text
+
+
+def test_analyze_selected_classifiers_and_csv(seeds_dir: Path, capsys):
+    import csv
+    import io
+
+    path = str(seeds_dir / "001_05b26b594b77e45e.txt")
+    assert main(["analyze", path, "--classifiers", "genre", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["genre"] == "annual_report" and rows[0]["share_functions"] == ""
+    assert main(["analyze", path, "--classifiers", "topic", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["genre"] == "" and float(rows[0]["share_disputes"]) > 0
+
+
+def test_analyze_unknown_classifier_is_an_error_listing_the_available(seeds_dir: Path, capsys):
+    assert main(["analyze", str(seeds_dir), "--classifiers", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown classifier 'nope'" in err and "genre" in err and "Traceback" not in err
+
+
+def test_segment_keeps_lines_and_domain_terms(monkeypatch, capsys):
+    import io
+    import sys
+
+    text = "深化放管服改革，推行“双随机、一公开”监管\n规范行政执法人员行为\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+    assert main(["segment", "-", "--backend", "jieba"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert "双随机、一公开" in lines[0].split() and "行政执法人员" in lines[1].split()
+
+
+def test_segment_jsonl_has_offsets(seeds_dir: Path, capsys):
+    path = seeds_dir / "001_05b26b594b77e45e.txt"
+    assert main(["segment", str(path), "--format", "jsonl", "--backend", "jieba"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    text = path.read_text("utf-8")
+    assert all(text[s:e] == t for t, s, e in record["tokens"])
+
+
+def test_keywords(seeds_dir: Path, capsys):
+    assert (
+        main(
+            [
+                "keywords",
+                str(seeds_dir / "001_05b26b594b77e45e.txt"),
+                "-k",
+                "5",
+                "--format",
+                "jsonl",
+            ]
+        )
+        == 0
+    )
+    record = json.loads(capsys.readouterr().out)
+    assert len(record["keywords"]) == 5
+    assert not {"推进", "加强", "工作", "建设"} & {w for w, _ in record["keywords"]}

@@ -134,7 +134,11 @@ class Coverage:
         return sorted(items, key=lambda kv: (-kv[1], kv[0]))[:n]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"shares": dict(self.shares), "chars": dict(self.chars), "missing": list(self.missing)}
+        return {
+            "shares": dict(self.shares),
+            "chars": dict(self.chars),
+            "missing": list(self.missing),
+        }
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,9 @@ class Analysis:
         except KeyError:
             from fazhi.errors import UnknownNameError
 
-            raise UnknownNameError("classifier result", classifier, list(self.predictions)) from None
+            raise UnknownNameError(
+                "classifier result", classifier, list(self.predictions)
+            ) from None
 
     @property
     def source(self) -> str | None:
@@ -206,11 +212,11 @@ class Analysis:
         roles = self._section_roles()
         has_roles = bool(roles)
         out = []
-        for p in self.document.paragraphs:
-            found = {k: tuple(v) for k, v in by_target.get(p.index, {}).items()}
-            topic = found.get(TOPIC, (None,))[0]
-            role = _inherited_role(roles, p.section_path) if has_roles else None
-            out.append(ParagraphResult(p, topic, role, found))
+        for para in self.document.paragraphs:
+            found = {k: tuple(v) for k, v in by_target.get(para.index, {}).items()}
+            topic = found[TOPIC][0] if found.get(TOPIC) else None
+            role = _inherited_role(roles, para.section_path) if has_roles else None
+            out.append(ParagraphResult(para, topic, role, found))
         return out
 
     def coverage(self) -> Coverage:
@@ -473,7 +479,7 @@ def analyze(
 # -- batches ------------------------------------------------------------------
 
 
-def _expand_sources(sources: Source | Iterable[Source]) -> Iterator[Source]:
+def _expand_sources(sources: Source | Iterable[Source]) -> Iterator[Source | _Unreadable]:
     """Yield items lazily; directories and globs become their files (sorted)."""
     from fazhi.parsing import _expand_one
 
@@ -486,9 +492,9 @@ def _expand_sources(sources: Source | Iterable[Source]) -> Iterator[Source]:
             try:
                 names = _expand_one(os.fspath(item), "*.txt")
             except InputError as exc:
-                yield _Unreadable(os.fspath(item), str(exc))  # type: ignore[misc]
+                yield _Unreadable(os.fspath(item), str(exc))
                 continue
-            yield from (_PathItem(n) for n in names)  # type: ignore[misc]
+            yield from (_PathItem(n) for n in names)
         else:
             yield item
 
@@ -550,10 +556,7 @@ def _analyze_item(
         return [FailedAnalysis(item.source, item.error)]
     try:
         clfs = _select(names)
-        if isinstance(item, os.PathLike):
-            docs = read_file(item)
-        else:
-            docs = [_as_document(item)]
+        docs = read_file(item) if isinstance(item, os.PathLike) else [_as_document(item)]
         return [_run(doc, clfs, errors) for doc in docs]
     except InputError as exc:
         if errors == "raise":
@@ -656,4 +659,3 @@ def analyze_many(
     finally:
         if bar is not None:
             bar.close()
-

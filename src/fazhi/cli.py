@@ -77,6 +77,50 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("-o", "--output", default=None, help="write to FILE instead of stdout")
     analyze.set_defaults(func=_cmd_analyze)
 
+    segment = sub.add_parser(
+        "segment",
+        help="segment documents into words (jieba or rjieba with the 法治 lexicon)",
+        description=(
+            "Segment files, directories (recursive, *.txt), globs or '-' (stdin). "
+            "Text output keeps the input's lines, words separated by spaces."
+        ),
+    )
+    segment.add_argument("paths", nargs="+", metavar="PATH")
+    segment.add_argument(
+        "--backend", default="auto", help="segmenter backend: auto, jieba, rjieba or a plugin's"
+    )
+    segment.add_argument("--hmm", action="store_true", help="let the HMM guess unknown words")
+    segment.add_argument(
+        "--no-lexicon", action="store_true", help="do not load fazhi's 法治政府 lexicon"
+    )
+    segment.add_argument(
+        "--format", choices=("text", "jsonl"), default="text", help="output format (default: text)"
+    )
+    segment.add_argument(
+        "--encoding", default=None, help="force an input encoding (default: detect)"
+    )
+    segment.add_argument("-o", "--output", default=None, help="write to FILE instead of stdout")
+    segment.set_defaults(func=_cmd_segment)
+
+    keywords = sub.add_parser(
+        "keywords",
+        help="top TF-IDF keywords of each document (official-document filler excluded)",
+        description="Keywords of files, directories (recursive, *.txt), globs or '-' (stdin).",
+    )
+    keywords.add_argument("paths", nargs="+", metavar="PATH")
+    keywords.add_argument("-k", "--top-k", type=int, default=10, help="keywords per document")
+    keywords.add_argument(
+        "--format",
+        choices=("table", "jsonl"),
+        default="table",
+        help="output format (default: table)",
+    )
+    keywords.add_argument(
+        "--encoding", default=None, help="force an input encoding (default: detect)"
+    )
+    keywords.add_argument("-o", "--output", default=None, help="write to FILE instead of stdout")
+    keywords.set_defaults(func=_cmd_keywords)
+
     plugins = sub.add_parser(
         "plugins",
         help="list installed plugins as JSON",
@@ -227,7 +271,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from fazhi.analysis import FailedAnalysis, analyze_many
     from fazhi.errors import InputError
 
-    names = [n.strip() for n in args.classifiers.split(",") if n.strip()] if args.classifiers else None
+    names = (
+        [n.strip() for n in args.classifiers.split(",") if n.strip()] if args.classifiers else None
+    )
     failures = 0
     analyses: list[Analysis] = []
     ran: set[str] = set()
@@ -259,7 +305,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         if args.format == "table":
             _write_table(analyses, out, explain=args.explain, ran=ran)
         elif args.format == "json":
-            json.dump([a.to_dict(text=args.text) for a in analyses], out, ensure_ascii=False, indent=1)
+            json.dump(
+                [a.to_dict(text=args.text) for a in analyses], out, ensure_ascii=False, indent=1
+            )
             out.write("\n")
         elif args.format == "csv":
             _write_csv(analyses, out)
@@ -282,6 +330,80 @@ class _open_output:
     def __exit__(self, *exc: object) -> None:
         if self.fh is not None:
             self.fh.close()
+
+
+# -- segment / keywords ----------------------------------------------------------
+
+
+def _documents(paths: Sequence[str], encoding: str | None, report: Any) -> Iterator[Any]:
+    """Documents of every input; unreadable ones are passed to ``report`` and skipped."""
+    from fazhi.errors import InputError
+    from fazhi.parsing import parse, read
+
+    for path in paths:
+        if path == "-":
+            try:
+                yield parse(sys.stdin.buffer.read(), source="<stdin>", encoding=encoding)
+            except InputError as exc:
+                report(str(exc))
+            continue
+        for item in read(path, encoding=encoding, errors="return"):
+            if isinstance(item, InputError):
+                report(str(item))
+            else:
+                yield item
+
+
+class _Failures:
+    """Counts failed inputs and reports each on stderr."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        print(f"fazhi: {message}", file=sys.stderr)
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    from fazhi.segmentation import Segmenter
+
+    segmenter = Segmenter(backend=args.backend, hmm=args.hmm, lexicon=not args.no_lexicon)
+    failures = _Failures()
+    with _open_output(args.output) as out:
+        for doc in _documents(args.paths, args.encoding, failures):
+            if args.format == "jsonl":
+                tokens = [[t.text, t.start, t.end] for t in segmenter.tokenize(doc.text)]
+                record = {
+                    "source": doc.source,
+                    "span": list(doc.source_span or ()),
+                    "tokens": tokens,
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                for line in doc.text.splitlines():
+                    out.write(" ".join(segmenter.cut(line)) + "\n")
+    return EXIT_SOME_FAILED if failures.count else EXIT_OK
+
+
+def _cmd_keywords(args: argparse.Namespace) -> int:
+    from fazhi.segmentation import keywords
+
+    failures = _Failures()
+    with _open_output(args.output) as out:
+        for doc in _documents(args.paths, args.encoding, failures):
+            found = keywords(doc, top_k=args.top_k)
+            if args.format == "jsonl":
+                record = {
+                    "source": doc.source,
+                    "title": doc.title_text,
+                    "keywords": [[word, round(score, 6)] for word, score in found],
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                title = doc.title_text or _short_source(doc.source)
+                out.write(f"{title}\t{' '.join(word for word, _ in found)}\n")
+    return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
 # -- plugins ---------------------------------------------------------------
