@@ -93,7 +93,7 @@ from pathlib import Path
 import fazhi
 from fazhi import plugins
 from fazhi.classifiers.base import order_classifiers, run_classifier
-corpus = Path(sys.argv[1])
+corpus = Path(sys.argv[2])
 clfs = order_classifiers(plugins.classifiers().values())
 list(fazhi.analyze_many([fazhi.parse("法治政府建设报告\n\n推进行政执法。")]))
 times = {"parse": 0.0, **{c.name: 0.0 for c in clfs}}

@@ -220,14 +220,25 @@ class Analysis:
         return out
 
     def coverage(self) -> Coverage:
-        """Share of the document's paragraph text per topic, and the task areas it never covers."""
-        chars = {t: 0 for t in (*TOPIC_IDS, "general")}
-        for p in self.predictions.get(TOPIC, ()):
-            if p.level == "paragraph":
-                chars[p.label] = chars.get(p.label, 0) + (p.end - p.start)
+        """Share of the document's paragraph text per topic, and the task areas it never covers.
+
+        The topics are the topic classifier's own labels (from its
+        probabilities), so a model trained on another label set works too;
+        ``general`` is never a task area.
+        """
+        preds = [p for p in self.predictions.get(TOPIC, ()) if p.level == "paragraph"]
+        labels: dict[str, None] = {}
+        for p in preds:
+            labels.update(dict.fromkeys(p.probabilities or (p.label,)))
+        if not labels:
+            labels = dict.fromkeys((*TOPIC_IDS, "general"))
+        chars = dict.fromkeys(labels, 0)
+        for p in preds:
+            chars[p.label] = chars.get(p.label, 0) + (p.end - p.start)
         total = sum(chars.values())
         shares = {k: (v / total if total else 0.0) for k, v in chars.items()}
-        missing = tuple(t for t in TOPIC_IDS if chars[t] == 0) if total else TOPIC_IDS
+        areas = [t for t in chars if t != "general"]
+        missing = tuple(t for t in areas if chars[t] == 0)
         return Coverage(shares, chars, missing)
 
     # -- output ---------------------------------------------------------
@@ -340,8 +351,8 @@ class Analysis:
         parts.append(f"<div style='color:#555'>{' · '.join(meta_bits)}</div>")
         if TOPIC in self.predictions:
             legend = " ".join(
-                f"<span style='background:{_TOPIC_COLOURS[t]};padding:0 0.4em;margin-right:0.3em'>"
-                f"{t} {TOPIC_NAMES[t]} {share:.0%}</span>"
+                f"<span style='background:{_colour(t)};padding:0 0.4em;margin-right:0.3em'>"
+                f"{esc(t)} {esc(TOPIC_NAMES.get(t, ''))} {share:.0%}</span>"
                 for t, share in self.coverage().top(10)
             )
             parts.append(f"<div style='margin:0.5em 0'>{legend}</div>")
@@ -358,7 +369,7 @@ class Analysis:
                 )
             )
         for r in self.paragraphs:
-            colour = _TOPIC_COLOURS.get(r.topic.label, "#DDDDDD") if r.topic else "transparent"
+            colour = _colour(r.topic.label) if r.topic else "transparent"
             label = (
                 f"<small style='color:#555'>{esc(r.topic.label)} {r.topic.score:.2f}</small> "
                 if r.topic
@@ -384,6 +395,15 @@ class Analysis:
             f"Analysis(title={self.title!r}, genre={genre!r}, paragraphs={len(self.document.paragraphs)}, "
             f"classifiers={sorted(self.predictions)}, failures={sorted(self.failures)})"
         )
+
+
+def _colour(label: str) -> str:
+    """The HTML colour of a topic; labels of other models get a stable colour of their own."""
+    if label in _TOPIC_COLOURS:
+        return _TOPIC_COLOURS[label]
+    import zlib
+
+    return f"hsl({zlib.crc32(label.encode('utf-8')) % 360}, 60%, 70%)"
 
 
 def _inherited_role(roles: Mapping[tuple[int, ...], str], path: tuple[int, ...]) -> str | None:
@@ -528,17 +548,26 @@ def _plugin_setup_here() -> _PluginSetup:
 
 
 def _ensure_setup(setup: _PluginSetup | None) -> None:
-    """In a worker process: load the caller's plugin selection and plugins (once per process)."""
+    """In a worker process: make the registry match the caller's (selection and code plugins).
+
+    Workers are reused across calls, so plugins the caller has unregistered
+    since an earlier call are removed here too.
+    """
     if setup is None:
         return
     from fazhi import plugins
 
+    wanted = [name for name, _ in setup.extras]
+    have = [name for name, _ in plugins.registered_plugins()]
+    if have != wanted:
+        # first drop stale plugins, so that the selection below cannot conflict with them
+        for name in have:
+            plugins.unregister(name)
     if plugins.current_selection() != setup.selection:
         sel = setup.selection
         plugins.load(only=sel.only, exclude=sel.exclude, strict=sel.strict)
-    have = {name for name, _ in plugins.registered_plugins()}
-    for name, plugin in setup.extras:
-        if name not in have:
+    if have != wanted:
+        for name, plugin in setup.extras:
             plugins.register(plugin, name=name)
 
 

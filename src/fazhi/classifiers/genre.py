@@ -59,12 +59,13 @@ import itertools
 import json
 import logging
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fazhi.classifiers.base import Classifier, Evidence, Prediction
 from fazhi.document import Document
@@ -248,6 +249,11 @@ class GenreRule:
                 f"{where}: unknown predicate {self.predicate!r}; registered: {', '.join(sorted(PREDICATES))}"
             )
 
+    @functools.cached_property
+    def evidence_note(self) -> str:
+        """The note of this rule's evidence: its genres and description."""
+        return f"{'/'.join(self.genres)}: {self.description}"
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GenreRule:
         """Build a rule from its JSON form (``genre`` and ``scope`` may be a string or a list)."""
@@ -402,13 +408,14 @@ class _Joined:
     __slots__ = ("dstarts", "jends", "jstarts", "text", "ukeys")
 
     def __init__(self, doc_text: str, units: Sequence[tuple[int, int, str]]) -> None:
+        pieces = [doc_text[s:e] for s, e, _ in units]
+        self.text = "\n".join(pieces)
+        self.dstarts: list[int] = [u[0] for u in units]
+        self.ukeys: list[str] = [u[2] for u in units]
         # each unit is followed by one "\n": ``after[i]`` is where unit i + 1 starts
-        after = list(itertools.accumulate(e - s + 1 for s, e, _ in units))
-        self.dstarts: list[int] = [s for s, _, _ in units]
+        after = list(itertools.accumulate([len(t) + 1 for t in pieces]))
         self.jstarts: list[int] = [0, *after[:-1]] if units else []
         self.jends: list[int] = [x - 1 for x in after]
-        self.ukeys: list[str] = [k for _, _, k in units]
-        self.text = "\n".join([doc_text[s:e] for s, e, _ in units])
 
     def key_at(self, pos: int) -> str:
         """The key (metadata key, noise kind …) of the unit that holds ``pos``."""
@@ -428,14 +435,20 @@ _HEADER_MAX = 600
 _OPENING_PARAGRAPHS = 3
 _OPENING_WITHIN = 1000
 _CLOSING_LINES = 8
+_START = operator.itemgetter(0)
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    seg = text[s:e]
-    body = seg.lstrip(_WS)
-    if not body:
-        return s, s
-    return s + len(seg) - len(body), e - (len(body) - len(body.rstrip(_WS)))
+    # steps over the blanks at both ends instead of slicing the line: closing lines
+    # can be whole paragraphs
+    start = s
+    while s < e and text[s] in _WS:
+        s += 1
+    if s == e:
+        return start, start
+    while text[e - 1] in _WS:
+        e -= 1
+    return s, e
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -526,11 +539,10 @@ class DocView:
         elif scope == "meta":
             out = [(f.start, f.end, f.key) for f in doc.meta.fields]
         elif scope == "header":
-            out = [
-                (s, e, "")
-                for s, e in _lines(doc.text, 0, self.header_end())
-                if not self._noise_covers(s, e)
-            ]
+            lines = _lines(doc.text, 0, self.header_end())
+            if doc.noise:
+                lines = [(s, e) for s, e in lines if not self._noise_covers(s, e)]
+            out = [(s, e, "") for s, e in lines]
         elif scope == "opening":
             out = [
                 (p.start, p.end, "")
@@ -547,7 +559,7 @@ class DocView:
             out = [(n.start, n.end, n.kind) for n in doc.noise]
         else:  # pragma: no cover - rules are validated
             raise ValueError(f"unknown scope {scope!r}")
-        out.sort(key=lambda u: u[0])
+        out.sort(key=_START)
         self._units[scope] = out
         return out
 
@@ -591,6 +603,20 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=256)
+def _search_with_prefilter(pattern: str) -> Callable[[str], re.Match[str] | None]:
+    """``_re(pattern).search``, skipped when the text lacks the pattern's required literals."""
+    search = _re(pattern).search
+    required = _required_literals(pattern)
+    if required is None:
+        return search
+
+    def prefiltered(text: str) -> re.Match[str] | None:
+        return search(text) if _contains_any(text, required) else None
+
+    return prefiltered
+
+
 @register_predicate("signoff")
 def _signoff(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
     """落款: an organisation line followed by a 成文日期 line at the end of the text."""
@@ -602,7 +628,8 @@ def _signoff(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
     lines = view.units("closing")
     text = view.text
     for (s0, e0, _), (s1, e1, _) in itertools.pairwise(lines):
-        if is_issuer_line(text[s0:e0]) and DATE_LINE.fullmatch(text[s1:e1]):
+        # the date test first: it is cheaper, and rarely passes
+        if DATE_LINE.fullmatch(text[s1:e1]) and is_issuer_line(text[s0:e0]):
             return [(s0, e0), (s1, e1)]
     return []
 
@@ -617,7 +644,7 @@ def _heading_frame(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, in
         return []
     spans: list[tuple[int, int]] = []
     for part in parts:
-        m = _re(part).search(joined.text)
+        m = _search_with_prefilter(part)(joined.text)
         if m is not None:
             i = bisect.bisect_right(joined.jstarts, m.start()) - 1
             spans.append(joined.to_doc(joined.jstarts[i], joined.jends[i]))
@@ -686,9 +713,10 @@ class RuleHit:
     spans: tuple[tuple[int, int], ...]
 
     def evidence(self, text: str) -> list[Evidence]:
-        note = f"{'/'.join(self.rule.genres)}: {self.rule.description}"
+        rule = self.rule
+        note = rule.evidence_note
         return [
-            Evidence(s, e, text[s:e], rule=self.rule.id, weight=self.rule.weight, note=note)
+            Evidence(s, e, text[s:e], rule=rule.id, weight=rule.weight, note=note)
             for s, e in self.spans
         ]
 
@@ -732,6 +760,11 @@ def _finite(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
     return acc
 
 
+def _ignores_case(subpattern: Any) -> bool:
+    """Whether a parsed ``(?i:...)`` group turns on IGNORECASE (its literals then match in any case)."""
+    return bool(subpattern[1] & re.IGNORECASE)
+
+
 def _finite_item(op: Any, av: Any) -> frozenset[str] | None:
     name = getattr(op, "name", str(op))
     if name == "LITERAL":
@@ -741,7 +774,7 @@ def _finite_item(op: Any, av: Any) -> frozenset[str] | None:
     if name in ("ASSERT", "ASSERT_NOT", "AT"):
         return frozenset({""})  # zero width: matching at a position still checks them
     if name == "SUBPATTERN":
-        return _finite(av[-1])
+        return None if _ignores_case(av) else _finite(av[-1])
     if name == "ATOMIC_GROUP":
         return _finite(av)
     if name == "BRANCH":
@@ -782,7 +815,7 @@ def _prefixes(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
         name = getattr(op, "name", str(op))
         sub: frozenset[str] | None = None
         if name == "SUBPATTERN":
-            sub = _prefixes(av[-1])
+            sub = None if _ignores_case(av) else _prefixes(av[-1])
         elif name == "ATOMIC_GROUP":
             sub = _prefixes(av)
         elif name == "BRANCH":
@@ -811,6 +844,75 @@ def _start_literals(pattern: str) -> frozenset[str] | None:
         return _prefixes(tree)
     except Exception:  # an internal parser, used only to go faster
         return None
+
+
+def _required(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Literals one of which every match of a parsed sequence contains (None: unknown).
+
+    Runs of consecutive items that match a small finite set of strings give
+    candidate sets (``(?:工作)?计划`` -> {计划, 工作计划}); groups, alternations
+    and repeats of at least one are looked into; the most selective set (the
+    longest shortest literal) is kept."""
+    best: frozenset[str] | None = None
+
+    def consider(found: frozenset[str] | None) -> None:
+        nonlocal best
+        if not found or "" in found:
+            return
+        if best is None or (min(map(len, found)), -len(found)) > (min(map(len, best)), -len(best)):
+            best = found
+
+    run: frozenset[str] | None = frozenset({""})
+    for op, av in items:
+        f = _finite_item(op, av)
+        if f is not None:
+            run = _product(run, f) if run is not None else None
+            if run is None:  # too many strings: start a new run here
+                run = f
+            continue
+        consider(run)
+        run = frozenset({""})
+        name = getattr(op, "name", str(op))
+        if name == "SUBPATTERN" and not _ignores_case(av):
+            consider(_required(av[-1]))
+        elif name == "ATOMIC_GROUP":
+            consider(_required(av))
+        elif name == "BRANCH":
+            parts = [_required(b) for b in av[1]]
+            if all(p is not None for p in parts):
+                union = frozenset().union(*parts)  # type: ignore[arg-type]
+                consider(union if len(union) <= _CAP else None)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            consider(_required(av[2]))
+        # anything else (a lookaround, a backreference, a wide class) requires nothing
+    consider(run)
+    return best
+
+
+def _required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Literals one of which every match of ``pattern`` contains, or None when unknown.
+
+    ``not any(lit in text for lit in ...)`` then proves in C time that the
+    pattern cannot match ``text`` (used before regexes that do not start with a
+    literal and would otherwise be tried at every position)."""
+    try:
+        tree = _sre_parser().parse(pattern, re.MULTILINE)
+        if tree.state.flags & re.IGNORECASE:
+            return None
+        found = _required(tree)
+    except Exception:  # an internal parser, used only to go faster
+        return None
+    if not found:
+        return None
+    # a literal that contains another one adds nothing to the test
+    return tuple(sorted(w for w in found if not any(v != w and v in w for v in found)))
+
+
+def _contains_any(text: str, literals: Sequence[str]) -> bool:
+    for lit in literals:
+        if lit in text:
+            return True
+    return False
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -875,17 +977,80 @@ def _overlapping(words: Sequence[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_K = TypeVar("_K")
+#: a bound ``re.Pattern.match`` or ``fullmatch``: tries a rule at a position
+_Matcher = Callable[..., "re.Match[str] | None"]
+
+
+def _matcher(rule: GenreRule) -> _Matcher:
+    assert rule.regex is not None
+    return rule.regex.fullmatch if rule.mode == "fullmatch" else rule.regex.match
+
+
+class _Trigger:
+    """Finds where the literals that rules start with occur in a text.
+
+    One scan with a trie of the literals reports, left to right, the longest
+    literal at each position where one starts; literals that can start inside
+    another one are looked for separately (rare). Literals that start with a
+    very common character get a trie of their own (see :data:`_COMMON_STARTS`).
+    """
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = tuple(words)
+        self.trie = re.compile(_trie_regex(words))  # all literals
+        common = [w for w in words if w[0] in _COMMON_STARTS]
+        rare = [w for w in words if w[0] not in _COMMON_STARTS]
+        # the same literals, split by first character
+        self.tries = [re.compile(_trie_regex(ws)) for ws in (common, rare) if ws]
+        # literals inside which another literal can start (finditer would skip it)
+        self.overlapping = _overlapping(words)
+
+    def candidates(self, text: str, by_literal: Mapping[str, Sequence[_K]]) -> dict[_K, list[int]]:
+        """Key -> the positions where a literal mapped to that key starts, in order.
+
+        ``by_literal`` maps every literal of :attr:`words` to the keys (rules) it
+        can start; a rule is a candidate at every position where one of the
+        literals it can start with occurs."""
+        overlapping = self.overlapping
+        search = self.trie.search
+        out: dict[_K, list[int]] = {}
+        for trie in self.tries:
+            for m in trie.finditer(text):
+                word = m.group()
+                p = m.start()
+                for key in by_literal[word]:
+                    got = out.get(key)
+                    if got is None:
+                        out[key] = [p]
+                    else:
+                        got.append(p)
+                if word in overlapping:  # rare: look for literals that start inside this one
+                    end = m.end()
+                    q = p + 1
+                    while q < end:
+                        inner = search(text, q, len(text))
+                        if inner is None or inner.start() >= end:
+                            break
+                        q = inner.start()
+                        for key in by_literal[inner.group()]:
+                            out.setdefault(key, []).append(q)
+                        q += 1
+        if len(self.tries) > 1 or overlapping:
+            for ps in out.values():
+                ps.sort()  # the scans (and inner literals) interleave
+        return out
+
+
 class _Group:
     """The pattern rules that look at one (scope, keys).
 
     A search pattern whose matches all start with one of a few literals
-    (derived from its parse tree) is only tried where such a literal occurs;
-    one scan with a trie of all those literals finds the positions. Other
-    search patterns scan the text; ``start``/``fullmatch`` patterns are tried
-    at unit starts where one of their first literals begins (all of them when
-    those cannot be derived). Rules that share a pattern and mode share one
-    evaluation. Literals that start with a very common character get a trie of
-    their own (see :data:`_COMMON_STARTS`).
+    (derived from its parse tree) is only tried where such a literal occurs
+    (a :class:`_Trigger` finds the positions). Other search patterns scan the
+    text; ``start``/``fullmatch`` patterns are tried at unit starts where one of
+    their first literals begins (all of them when those cannot be derived).
+    Rules that share a pattern and mode share one evaluation.
     """
 
     def __init__(self, scope: str, rules: Sequence[GenreRule]) -> None:
@@ -900,87 +1065,91 @@ class _Group:
                 self.shared[key] = []
                 reps.append(r)
             self.shared[key].append(r.id)
-        self.standalone: list[GenreRule] = []
-        self.at_start: list[tuple[GenreRule, tuple[str, ...] | None]] = []
+        # the aliases of shared patterns, copied onto the results once per scan
+        self.aliases = [ids for ids in self.shared.values() if len(ids) > 1]
+        # (rule, required literals or None): see _required_literals
+        self.standalone: list[tuple[GenreRule, tuple[str, ...] | None]] = []
+        at_start: list[tuple[GenreRule, frozenset[str] | None]] = []
         anchored: list[tuple[GenreRule, frozenset[str]]] = []
         for r in reps:
             assert r.pattern is not None
             lits = _start_literals(r.pattern)
             if r.mode != "search":
-                self.at_start.append((r, tuple(sorted(lits)) if lits else None))
+                at_start.append((r, lits or None))
             elif lits:
                 anchored.append((r, lits))
             else:
-                self.standalone.append(r)
+                self.standalone.append((r, _required_literals(r.pattern)))
         # start rules: a trie of their first literals, matched once at each unit start,
-        # tells which of them are worth trying there
-        start_words = sorted({w for _, lits in self.at_start if lits for w in lits})
+        # tells which of them are worth trying there; each is (id, bound match method)
+        self.at_start = bool(at_start)
+        start_words = sorted({w for _, lits in at_start if lits for w in lits})
         self.start_trigger: re.Pattern[str] | None = (
             re.compile(_trie_regex(start_words)) if start_words else None
         )
-        self.start_by_literal = _rules_by_literal(
-            start_words, [(r, frozenset(lits)) for r, lits in self.at_start if lits]
-        )
-        self.open_start: list[GenreRule] = [r for r, lits in self.at_start if lits is None]
-        self.trigger: re.Pattern[str] | None = None  # all literals (set when a rule is anchored)
-        self.triggers: list[re.Pattern[str]] = []  # the same literals, split by first character
-        # literal found by the trigger -> rules whose start literals are prefixes of it
-        self.by_literal: dict[str, list[GenreRule]] = {}
-        # literals inside which another literal can start (finditer would skip it)
-        self.overlapping: frozenset[str] = frozenset()
-        if anchored:
-            words = sorted({w for _, lits in anchored for w in lits})
-            self.trigger = re.compile(_trie_regex(words))
-            common = [w for w in words if w[0] in _COMMON_STARTS]
-            rare = [w for w in words if w[0] not in _COMMON_STARTS]
-            self.triggers = [re.compile(_trie_regex(ws)) for ws in (common, rare) if ws]
-            self.by_literal = _rules_by_literal(words, anchored)
-            self.overlapping = _overlapping(words)
+        self.start_by_literal: dict[str, list[tuple[str, _Matcher]]] = {
+            w: [(r.id, _matcher(r)) for r in rs]
+            for w, rs in _rules_by_literal(
+                start_words, [(r, lits) for r, lits in at_start if lits]
+            ).items()
+        }
+        self.open_start = [(r.id, _matcher(r)) for r, lits in at_start if lits is None]
+        # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
+        self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
+        self._anchored_literals = anchored
+        self.words = sorted({w for _, lits in anchored for w in lits})
+        self.trigger = _Trigger(self.words) if self.words else None
+        self.by_literal = self.index_literals(self.words)
 
-    def _literal_starts(self, text: str) -> list[tuple[int, str]]:
-        """(position, longest literal starting there) for every position where a literal starts."""
-        assert self.trigger is not None
-        out: list[tuple[int, str]] = []
-        search = self.trigger.search
-        overlapping = self.overlapping
-        for trigger in self.triggers:
-            for m in trigger.finditer(text):
-                p, word = m.start(), m.group()
-                out.append((p, word))
-                if word in overlapping:  # rare: look for literals that start inside this one
-                    end = m.end()
-                    q = p + 1
-                    while q < end:
-                        inner = search(text, q, len(text))
-                        if inner is None or inner.start() >= end:
-                            break
-                        out.append((inner.start(), inner.group()))
-                        q = inner.start() + 1
-        out = sorted(set(out))
-        # one entry per position: the longest literal (the others are its prefixes)
-        return [item for i, item in enumerate(out) if i + 1 == len(out) or out[i + 1][0] != item[0]]
+    def index_literals(self, words: Sequence[str]) -> dict[str, tuple[int, ...]]:
+        """Literal -> indices (into :attr:`anchored`) of the rules whose start literals
+        are prefixes of it (``words`` may hold literals of other groups too)."""
+        index = {r.id: i for i, (r, _) in enumerate(self._anchored_literals)}
+        return {
+            w: tuple(index[r.id] for r in rs)
+            for w, rs in _rules_by_literal(words, self._anchored_literals).items()
+        }
 
     def scan(
-        self, text: str, jstarts: Sequence[int], jends: Sequence[int]
+        self,
+        text: str,
+        jstarts: Sequence[int],
+        jends: Sequence[int],
+        candidates: Mapping[int, Sequence[int]] | None = None,
     ) -> dict[str, list[tuple[int, int]]]:
-        """Rule id -> (start, end) matches in ``text``, non-overlapping per rule (as ``finditer``)."""
+        """Rule id -> (start, end) matches in ``text``, non-overlapping per rule (as ``finditer``).
+
+        ``candidates`` (anchored rule index -> positions in order) are the
+        trigger's findings when the caller scanned for them already."""
         found: dict[str, list[tuple[int, int]]] = {}
-        if self.trigger is not None:
-            by_literal = self.by_literal
-            for p, word in self._literal_starts(text):
-                for r in by_literal[word]:
-                    spans = found.get(r.id)
-                    if spans and p < spans[-1][1]:
-                        continue
-                    mm = r.regex.match(text, p)  # type: ignore[union-attr]
-                    if mm is not None and mm.end() > p:
-                        if spans is None:
-                            found[r.id] = [(p, mm.end())]
-                        else:
-                            spans.append((p, mm.end()))
-        for r in self.standalone:
-            assert r.regex is not None
-            got = [(m.start(), m.end()) for m in r.regex.finditer(text) if m.end() > m.start()]
+        if candidates is None:
+            candidates = (
+                self.trigger.candidates(text, self.by_literal) if self.trigger is not None else {}
+            )
+        anchored = self.anchored
+        for i, positions in candidates.items():
+            rid, match = anchored[i]
+            spans: list[tuple[int, int]] = []
+            end = 0  # where the last match ended: finditer resumes there
+            for p in positions:
+                if p < end:
+                    continue
+                m = match(text, p)
+                if m is not None:
+                    e = m.end()
+                    if e > p:
+                        spans.append((p, e))
+                        end = e
+            if spans:
+                found[rid] = spans
+        for r, required in self.standalone:
+            # most standalone rules (title forms) cannot match: their required
+            # literals are missing, which ``in`` finds out faster than the regex
+            if required is not None and not _contains_any(text, required):
+                continue
+            regex = r.regex
+            assert regex is not None
+            got = [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
             if got:
                 found[r.id] = got
         if self.at_start:
@@ -992,21 +1161,15 @@ class _Group:
                 if hit is None:
                     if not open_rules:
                         continue
-                    candidates = open_rules
+                    tries = open_rules
                 else:
-                    candidates = [*by_start[hit.group()], *open_rules]
-                for r in candidates:
-                    regex = r.regex
-                    assert regex is not None
-                    mm = (
-                        regex.fullmatch(text, s, e)
-                        if r.mode == "fullmatch"
-                        else regex.match(text, s, e)
-                    )
+                    tries = [*by_start[hit.group()], *open_rules]
+                for rid, match in tries:
+                    mm = match(text, s, e)
                     if mm is not None and mm.end() > mm.start():
-                        found.setdefault(r.id, []).append((mm.start(), mm.end()))
-        for ids in self.shared.values():
-            if len(ids) > 1 and ids[0] in found:
+                        found.setdefault(rid, []).append((mm.start(), mm.end()))
+        for ids in self.aliases:
+            if ids[0] in found:
                 for rid in ids[1:]:
                     found[rid] = found[ids[0]]
         return found
@@ -1053,6 +1216,20 @@ class _Engine:
         multi = self.multi_scope
         by_id = self.by_id
         opening_only = self.opening_only
+
+        def collect(
+            rid: str, found: list[tuple[int, int]], joined: _Joined, keyed: bool
+        ) -> None:
+            if keyed and by_id[rid].keys:
+                wanted_keys = by_id[rid].keys
+                found = [m for m in found if joined.key_at(m[0]) in wanted_keys]
+                if not found:
+                    return
+            if rid in multi:
+                pooled.setdefault(rid, set()).update(joined.to_doc(s, e) for s, e in found)
+            else:
+                single[rid] = (len(found), [joined.to_doc(s, e) for s, e in found[:MAX_SPANS]])
+
         for group in self.groups:
             joined = view.joined(group.scope)
             if not joined.text:
@@ -1067,15 +1244,7 @@ class _Engine:
                     found = [m for m in found if m[0] < limit]
                     if not found:
                         continue
-                if keyed and by_id[rid].keys:
-                    wanted_keys = by_id[rid].keys
-                    found = [m for m in found if joined.key_at(m[0]) in wanted_keys]
-                    if not found:
-                        continue
-                if rid in multi:
-                    pooled.setdefault(rid, set()).update(joined.to_doc(s, e) for s, e in found)
-                else:
-                    single[rid] = (len(found), [joined.to_doc(s, e) for s, e in found[:MAX_SPANS]])
+                collect(rid, found, joined, keyed)
         for rid, pool in pooled.items():
             ordered = sorted(pool)
             single[rid] = (len(ordered), ordered[:MAX_SPANS])
@@ -1112,8 +1281,11 @@ def _scores(hits: Iterable[RuleHit]) -> dict[str, float]:
     return scores
 
 
+_GENRE_RANK = {g: i for i, g in enumerate(GENRES)}
+
+
 def _ranked(scores: Mapping[str, float]) -> list[tuple[str, float]]:
-    return sorted(scores.items(), key=lambda kv: (-kv[1], GENRES.index(kv[0])))
+    return sorted(scores.items(), key=lambda kv: (-kv[1], _GENRE_RANK[kv[0]]))
 
 
 def _decide(scores: Mapping[str, float], threshold: float, margin: float) -> str:

@@ -208,6 +208,8 @@ class _Rules:
         self.heading = [r for r in self.rules if r.scope == "heading"]
         self.lead = [r for r in self.rules if r.scope == "lead"]
         self.paragraph = tuple(r for r in self.rules if r.scope == "paragraph")
+        self.paragraph_starts = _paragraph_starts(self.paragraph)
+        self.heading_trigger = _heading_trigger(tuple(self.heading))
 
 
 def _best(candidates: Iterable[_Match]) -> _Match | None:
@@ -218,12 +220,35 @@ def _best(candidates: Iterable[_Match]) -> _Match | None:
     return best
 
 
+def _heading_trigger(rules: tuple[RoleRule, ...]) -> re.Pattern[str] | None:
+    """A regex for the literals every match of a heading rule starts with (None: unknown).
+
+    Most documents' headings match no rule at all; one search for these
+    literals says so, instead of one scan per rule."""
+    from fazhi.classifiers.genre import _start_literals, _trie_regex
+
+    words: set[str] = set()
+    for rule in rules:
+        lits = _start_literals(rule.pattern)
+        if not lits:
+            return None
+        words |= lits
+    return re.compile(_trie_regex(sorted(words))) if words else None
+
+
 def _heading_matches(
-    doc: Document, sections: Sequence[Section], rules: Sequence[RoleRule]
+    doc: Document,
+    sections: Sequence[Section],
+    rules: Sequence[RoleRule],
+    trigger: re.Pattern[str] | None = None,
 ) -> list[list[_Match]]:
-    """For each section, the heading rules that match its title (one joined scan per rule)."""
+    """For each section, the heading rules that match its title (one joined scan per rule).
+
+    ``trigger`` (see :func:`_heading_trigger`) finding nothing means no rule matches."""
     titles = [s.heading.title for s in sections]
     joined = "\n".join(titles)
+    if trigger is not None and trigger.search(joined) is None:
+        return [[] for _ in sections]
     starts: list[int] = []
     pos = 0
     for t in titles:
@@ -248,17 +273,32 @@ def _heading_matches(
     return out
 
 
+_SENTENCE_END = re.compile("[。！？!?]")
+
+
 def _first_sentence(section: Section) -> tuple[int, int, str] | None:
     if not section.paragraphs:
         return None
     p = section.paragraphs[0]
     text = p.text
-    stop = len(text)
-    for mark in "。！？!?":
-        k = text.find(mark)
-        if k != -1:
-            stop = min(stop, k + 1)
+    m = _SENTENCE_END.search(text)
+    stop = len(text) if m is None else m.end()
     return p.start, p.start + stop, text[:stop]
+
+
+def _lead_match(section: Section, rules: Sequence[RoleRule]) -> _Match | None:
+    """The best ``lead`` rule match in the first sentence of the section's first paragraph."""
+    lead = _first_sentence(section)
+    if lead is None:
+        return None
+    start, _, sentence = lead
+    best: _Match | None = None
+    for r in rules:
+        m = r.regex.search(sentence)
+        if m is not None and m.end() > m.start():
+            if best is None or (r.weight, -(start + m.start())) > (best.rule.weight, -best.start):
+                best = _Match(r, start + m.start(), start + m.end())
+    return best
 
 
 @functools.lru_cache(maxsize=32)
@@ -275,16 +315,17 @@ def _paragraph_starts(rules: tuple[RoleRule, ...]) -> tuple[str, ...] | None:
     return tuple(sorted(out))
 
 
-def _closing_start(doc: Document, rules: Sequence[RoleRule]) -> tuple[int, _Match] | None:
+def _closing_start(doc: Document, rules: _Rules) -> tuple[int, _Match] | None:
     """Index of the paragraph where the closing block starts, and the rule that says so.
 
     Any paragraph but the first can start it: in a 公文 a paragraph that opens
     with 附件, (此件公开发布), 抄送 or a bare date ends the main text."""
-    starts = _paragraph_starts(tuple(rules))
+    starts = rules.paragraph_starts
     for p in doc.paragraphs[1:]:
-        if len(p.text) > _CLOSING_MAX or (starts is not None and not p.text.startswith(starts)):
+        text = p.text
+        if len(text) > _CLOSING_MAX or (starts is not None and not text.startswith(starts)):
             continue
-        for rule in rules:
+        for rule in rules.paragraph:
             m = rule.regex.match(p.text)
             if m is not None and m.end() > m.start():
                 return p.index, _Match(rule, p.start + m.start(), p.start + m.end())
@@ -360,9 +401,10 @@ class SectionRoleClassifier:
         if not sections:
             return []
         index_of = {s.path: i for i, s in enumerate(sections)}
-        matches = _heading_matches(doc, sections, rules.heading)
-        closing = _closing_start(doc, rules.paragraph)
+        matches = _heading_matches(doc, sections, rules.heading, rules.heading_trigger)
+        closing = _closing_start(doc, rules)
         closing_at = doc.paragraphs[closing[0]].start if closing is not None else None
+        default_note = f"no role cue: default role {default}"
         labels: list[str] = []
         scores: list[float] = []
         evidence: list[tuple[Evidence, ...]] = []
@@ -384,33 +426,15 @@ class SectionRoleClassifier:
                     ),
                 )
             elif parent is None:
-                best = _best(own)
-                if best is None:
-                    lead = _first_sentence(section)
-                    if lead is not None:
-                        best = _best(
-                            _Match(r, lead[0] + m.start(), lead[0] + m.end())
-                            for r in rules.lead
-                            for m in [r.regex.search(lead[2])]
-                            if m is not None and m.end() > m.start()
-                        )
+                best = _best(own) if own else _lead_match(section, rules.lead)
                 if best is not None:
                     label, score = best.rule.role, best.rule.weight
                     ev = (_evidence(doc, best),)
                 else:
                     label, score = default, _DEFAULT_SCORE
-                    ev = (
-                        Evidence(
-                            h.start,
-                            h.end,
-                            h.text,
-                            rule=None,
-                            weight=None,
-                            note=f"no role cue: default role {default}",
-                        ),
-                    )
+                    ev = (Evidence(h.start, h.end, h.text, rule=None, weight=None, note=default_note),)
             else:
-                best = _best(m for m in own if m.rule.override)
+                best = _best([m for m in own if m.rule.override]) if own else None
                 if best is not None:
                     label, score = best.rule.role, best.rule.weight
                     ev = (_evidence(doc, best),)
@@ -432,14 +456,17 @@ class SectionRoleClassifier:
             scores.append(score)
             evidence.append(ev)
         out = []
+        others = len(ROLES) - 1
         for i, section in enumerate(sections):
-            rest = (1.0 - scores[i]) / (len(ROLES) - 1)
-            proba = {r: (scores[i] if r == labels[i] else rest) for r in ROLES}
+            score = scores[i]
+            # every role but the label shares what the label leaves
+            proba = dict.fromkeys(ROLES, (1.0 - score) / others)
+            proba[labels[i]] = score
             out.append(
                 Prediction(
                     classifier=self.name,
                     label=labels[i],
-                    score=scores[i],
+                    score=score,
                     start=section.start,
                     end=section.end,
                     level="section",
@@ -456,7 +483,7 @@ class SectionRoleClassifier:
         """The role of every paragraph of ``doc`` (see :func:`paragraph_roles`)."""
         if predictions is None:
             predictions = self.classify(doc)
-        return _paragraph_roles(doc, predictions, self._compiled().paragraph)
+        return _paragraph_roles(doc, predictions, self._compiled())
 
 
 def _evidence(doc: Document, m: _Match) -> Evidence:
@@ -470,9 +497,7 @@ def _evidence(doc: Document, m: _Match) -> Evidence:
     )
 
 
-def _paragraph_roles(
-    doc: Document, predictions: Sequence[Prediction], rules: Sequence[RoleRule]
-) -> list[str]:
+def _paragraph_roles(doc: Document, predictions: Sequence[Prediction], rules: _Rules) -> list[str]:
     by_target = {p.target: p.label for p in predictions if p.level == "section"}
     index_of = {s.path: i for i, s in enumerate(doc.walk_sections())}
     closing = _closing_start(doc, rules)
@@ -500,7 +525,7 @@ def paragraph_roles(doc: Document, predictions: Sequence[Prediction] | None = No
     clf = SectionRoleClassifier()
     if predictions is None:
         predictions = clf.classify(doc)
-    return _paragraph_roles(doc, predictions, clf._compiled().paragraph)
+    return _paragraph_roles(doc, predictions, clf._compiled())
 
 
 def classifier_factories() -> dict[str, Callable[[], Classifier]]:
