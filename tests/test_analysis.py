@@ -227,7 +227,11 @@ class _OwnLabels:
             label = "law" if "法" in p.text else "other"
             out.append(
                 Prediction.for_paragraph(
-                    p, classifier="topic", label=label, score=1.0, probabilities={"law": 0.5, "other": 0.5}
+                    p,
+                    classifier="topic",
+                    label=label,
+                    score=1.0,
+                    probabilities={"law": 0.5, "other": 0.5},
                 )
             )
         return out

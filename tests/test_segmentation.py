@@ -298,14 +298,6 @@ NOT_THE_TERM = {
     "承诺制": ["告知承诺制度"],
 }
 
-# Genuine misses, reported to the lexicon maintainers: 信用承诺制 is cut
-# 信用承诺/制 (the entry 信用承诺 steals 承诺), 地方立法权 is cut 地方/立法权.
-KNOWN_MISSES = {
-    "承诺制": ["信用承诺制"],
-    "地方立法": ["地方立法权"],
-}
-
-
 def _whole_rates(
     seg: Segmenter, texts: list[str], ignore: dict[str, list[str]]
 ) -> dict[str, tuple[int, int, list[str]]]:
@@ -333,10 +325,7 @@ def _whole_rates(
 
 def test_lexicon_terms_whole_in_seeds(jieba_seg: Segmenter, seed_texts: list[str]) -> None:
     """Every lexicon term occurring in the seeds is one token (or inside one) at >= 99%."""
-    ignore = {
-        t: NOT_THE_TERM.get(t, []) + KNOWN_MISSES.get(t, []) for t in {*NOT_THE_TERM, *KNOWN_MISSES}
-    }
-    rates = _whole_rates(jieba_seg, seed_texts, ignore)
+    rates = _whole_rates(jieba_seg, seed_texts, NOT_THE_TERM)
     assert len(rates) > 500  # most of the lexicon occurs in the seeds
     failing = {t: (w, n, bad[:3]) for t, (n, w, bad) in rates.items() if w < 0.99 * n}
     assert not failing, failing
@@ -344,13 +333,12 @@ def test_lexicon_terms_whole_in_seeds(jieba_seg: Segmenter, seed_texts: list[str
     assert sum(w for _, w, _ in rates.values()) == total
 
 
-@pytest.mark.xfail(strict=True, reason="lexicon 1.0.0 residue, reported: 信用承诺制, 地方立法权")
-def test_known_lexicon_misses_are_still_missed(jieba_seg: Segmenter) -> None:
-    # Flips to XPASS (an error) once the lexicon fixes them: then drop KNOWN_MISSES.
-    assert "承诺制" in jieba_seg.cut("应用信用承诺制") or "信用承诺制" in jieba_seg.cut(
-        "应用信用承诺制"
-    )
-    assert "地方立法" in jieba_seg.cut("地方立法权")
+def test_lexicon_1_1_compounds_stay_whole(jieba_seg: Segmenter) -> None:
+    # lexicon 1.0.0 cut these 信用承诺/制 and 地方/立法权
+    assert "信用承诺制" in jieba_seg.cut("应用信用承诺制")
+    assert "地方立法权" in jieba_seg.cut("依法行使地方立法权")
+    assert "地方立法权限" in jieba_seg.cut("明确地方立法权限")
+    assert jieba_seg.cut("推行信用承诺制度")[-2:] == ["信用承诺", "制度"]
 
 
 # -- backends ---------------------------------------------------------------------------------------
