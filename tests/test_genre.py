@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -424,6 +425,145 @@ def test_random_texts(pieces):
     )
     (p,) = base.run_classifier(_RANDOM_CLF, doc)
     assert p.label in GENRES and abs(sum(p.probabilities.values()) - 1) < 1e-9
+
+
+_TITLE_PIECES = [
+    "关于",
+    "加强",
+    "法治政府建设",
+    "的实施意见",
+    "的通知",
+    "的决定",
+    "工作方案",
+    "实施办法",
+    "2023年度",
+    "年度报告",
+    "情况报告",
+    "工作总结",
+    "述法报告",
+    "第一责任人职责",
+    "在全市",
+    "会议上的讲话",
+    "召开",
+    "推进会",
+    "出台",
+    "印发",
+    "获评",
+    "示范",
+    "称号",
+    "某市",
+    "：",
+    "的思考",
+    "跑出加速度",
+    "（试行）",
+    " ",
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_TITLE_PIECES), min_size=1, max_size=12),
+    st.lists(st.sampled_from(_PIECES), max_size=40),
+)
+def test_random_titles(title, body):
+    """Title forms are prefiltered by the literals they require; the prefilter never
+    hides a rule that a plain finditer finds."""
+    doc = fazhi.parse("".join(title) + "\n\n" + "".join(body))
+    assert _fast_fired(_RANDOM_CLF._engine(), doc) == _naive_fired(
+        _RANDOM_CLF.effective_rules(), doc
+    )
+
+
+def test_required_literal_prefilters_never_reject_a_match(seeds):
+    """Every pattern that would be tried at every position (no start literals) and every
+    heading-frame part: wherever it matches, its prefilter finds a required literal."""
+    rules = load_rules(plugins=False)
+    patterns = [r.pattern for r in rules if r.pattern and not genre_mod._start_literals(r.pattern)]
+    patterns += [p for r in rules if r.predicate == "heading_frame" for p in r.args["parts"]]
+    docs = [*seeds.values(), *(fazhi.parse(c["text"]) for c in CASES)]
+    texts = [
+        DocView(d).joined(scope).text
+        for d in docs
+        for scope in genre_mod.SCOPES
+        if scope != "noise"
+    ]
+    checked = 0
+    for pattern in patterns:
+        prefilter = genre_mod._prefilter(pattern)
+        if prefilter is None:
+            continue
+        regex = re.compile(pattern, re.MULTILINE)
+        for text in texts:
+            if regex.search(text):
+                assert prefilter.search(text), (pattern, text[:60])
+                checked += 1
+    assert checked > 50  # the check is not vacuous
+
+
+@pytest.mark.parametrize(
+    ("pattern", "required"),
+    [
+        ("(?:工作)?计划", ("计划",)),  # 工作计划 contains 计划: testing for it adds nothing
+        ("^(?!.*出台).*(?:关于.{1,100}的|实施)意见", ("意见",)),
+        ("a|bc", ("a", "bc")),
+        ("x*y", ("y",)),
+        ("(ab)\\1", ("ab",)),
+        ("[^。]{2,5}", None),
+        ("(?i:abc)", None),
+        ("(?i)abc", None),
+        ("a|.b", ("a", "b")),
+        ("a|.", None),
+    ],
+)
+def test_required_literals(pattern, required):
+    assert genre_mod._required_literals(pattern) == required
+
+
+def test_case_insensitive_groups_give_no_literal_triggers():
+    """``(?i:…)`` matches its literals in any case, so they cannot be triggers."""
+    assert genre_mod._start_literals("(?i:abc)") is None
+    assert genre_mod._start_literals("x(?i:abc)") == frozenset({"x"})
+    rule = {
+        "id": "x.latin",
+        "genre": "news",
+        "scope": "body",
+        "pattern": "(?i:xinhua)",
+        "weight": 5,
+    }
+    engine = GenreRules(rules=[rule])._engine()
+    doc = fazhi.parse("标题\n\n据 XINHUA 报道，某市召开会议。")
+    assert _fast_fired(engine, doc) == _naive_fired([GenreRule.from_dict(rule)], doc) == {"x.latin"}
+
+
+def test_opening_rules_keep_their_body_semantics():
+    """An opening-only rule is tried on the body text, before the end of the opening: a
+    match that starts in the opening (its first three paragraphs) may run on into the
+    next paragraph, and nothing that starts after the opening counts."""
+    rule = {
+        "id": "x.lede",
+        "genre": "news",
+        "scope": "opening",
+        "pattern": "甲。\\n乙",
+        "weight": 5,
+    }
+    clf = GenreRules(rules=[rule])
+    third = (
+        "标题\n\n第一段的内容写在这里。\n\n第二段的内容写在这里。\n\n第三段的内容，最后是甲。\n\n"
+    )
+    doc = fazhi.parse(third + "乙，第四段的内容写在这里。\n\n第五段的内容写在这里。")
+    (hit,) = clf.explain(doc).hits
+    start, end = hit.spans[0]
+    assert doc.text[start:end].startswith("甲。") and doc.text[start:end].endswith("乙")
+    fourth = "标题\n\n" + "前面的段落写在这里。\n\n" * 3 + "最后是甲。\n\n乙，第五段的内容。"
+    assert clf.explain(fazhi.parse(fourth)).hits == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(GENRES[:-1]), st.sampled_from([0.0, 1.0, 1.5, 2.0, -1.0])))
+def test_ranking_breaks_ties_in_taxonomy_order(partial):
+    scores = {g: partial.get(g, 0.0) for g in GENRES[:-1]}
+    expected = sorted(scores.items(), key=lambda kv: (-kv[1], GENRES.index(kv[0])))
+    assert genre_mod._ranked(scores) == expected
 
 
 # -- scikit-learn ----------------------------------------------------------------------

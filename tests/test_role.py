@@ -204,6 +204,38 @@ def test_paragraph_and_lead_rules(text, rule_id):
     assert not rule.regex.search("推进法治政府建设取得明显成效。")
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "下一步，我们将继续推进。",
+        "2025年，我们将重点推进依法行政。",
+        "但也存在一些问题和不足。",
+        "今年以来，我市下一步，将推进。",
+        "存在的问题",
+        "推进法治政府建设取得明显成效。",
+        "",
+    ],
+)
+def test_line_anchored_lead_rules_match_where_they_search(sentence):
+    """Lead rules that can only match at a line start are tried with ``match`` on a
+    one-line sentence: it must find what ``search`` finds."""
+    from fazhi.classifiers.genre import _line_anchored
+
+    for rule in load_role_rules():
+        if rule.scope == "lead" and _line_anchored(rule.pattern):
+            found, matched = rule.regex.search(sentence), rule.regex.match(sentence)
+            assert (found and found.span()) == (matched and matched.span())
+
+
+def test_line_anchored():
+    from fazhi.classifiers.genre import _line_anchored
+
+    assert _line_anchored("^a|^b") and _line_anchored("(?:^a|\\Ab)c")
+    assert not _line_anchored("a|^b") and not _line_anchored("ab") and not _line_anchored("(")
+    anchored = {r.id for r in load_role_rules() if _line_anchored(r.pattern)}
+    assert {"plans.lead", "problems.lead"} <= anchored
+
+
 def test_rules_data_and_overrides():
     raw = json.loads((Path(fazhi.__file__).parent / "data" / "role_rules.json").read_text("utf-8"))
     assert raw["version"] and raw["default_role"] in ROLES

@@ -408,14 +408,24 @@ class _Joined:
     __slots__ = ("dstarts", "jends", "jstarts", "text", "ukeys")
 
     def __init__(self, doc_text: str, units: Sequence[tuple[int, int, str]]) -> None:
-        pieces = [doc_text[s:e] for s, e, _ in units]
+        # one loop rather than a comprehension per list: most scopes have one to
+        # eight units, and this runs for every scope of every document
+        pieces: list[str] = []
+        dstarts: list[int] = []
+        jstarts: list[int] = []
+        jends: list[int] = []
+        ukeys: list[str] = []
+        pos = 0
+        for s, e, key in units:
+            pieces.append(doc_text[s:e])
+            dstarts.append(s)
+            jstarts.append(pos)
+            pos += e - s
+            jends.append(pos)
+            pos += 1  # the "\n" that follows each unit
+            ukeys.append(key)
         self.text = "\n".join(pieces)
-        self.dstarts: list[int] = [u[0] for u in units]
-        self.ukeys: list[str] = [u[2] for u in units]
-        # each unit is followed by one "\n": ``after[i]`` is where unit i + 1 starts
-        after = list(itertools.accumulate([len(t) + 1 for t in pieces]))
-        self.jstarts: list[int] = [0, *after[:-1]] if units else []
-        self.jends: list[int] = [x - 1 for x in after]
+        self.dstarts, self.jstarts, self.jends, self.ukeys = dstarts, jstarts, jends, ukeys
 
     def key_at(self, pos: int) -> str:
         """The key (metadata key, noise kind …) of the unit that holds ``pos``."""
@@ -441,6 +451,8 @@ _START = operator.itemgetter(0)
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     # steps over the blanks at both ends instead of slicing the line: closing lines
     # can be whole paragraphs
+    if s < e and text[s] not in _WS and text[e - 1] not in _WS:
+        return s, e  # the usual case: nothing to strip
     start = s
     while s < e and text[s] in _WS:
         s += 1
@@ -458,9 +470,10 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while pos < end:
         nl = text.find("\n", pos, end)
         stop = end if nl == -1 else nl
-        s, e = _strip(text, pos, stop)
-        if s < e:
-            out.append((s, e))
+        if pos < stop:  # not an empty line
+            s, e = _strip(text, pos, stop)
+            if s < e:
+                out.append((s, e))
         pos = stop + 1
     return out
 
@@ -505,9 +518,10 @@ class DocView:
         end = len(text)
         while end > 0 and len(out) < _CLOSING_LINES:
             nl = text.rfind("\n", 0, end)
-            s, e = _strip(text, nl + 1, end)
-            if s < e and not (noise and self._noise_covers(s, e)):
-                out.append((s, e))
+            if nl + 1 < end:  # not an empty line
+                s, e = _strip(text, nl + 1, end)
+                if s < e and not (noise and self._noise_covers(s, e)):
+                    out.append((s, e))
             end = nl
         out.reverse()
         return out
@@ -607,12 +621,13 @@ def _re(pattern: str) -> re.Pattern[str]:
 def _search_with_prefilter(pattern: str) -> Callable[[str], re.Match[str] | None]:
     """``_re(pattern).search``, skipped when the text lacks the pattern's required literals."""
     search = _re(pattern).search
-    required = _required_literals(pattern)
+    required = _prefilter(pattern)
     if required is None:
         return search
+    has_required = required.search
 
     def prefiltered(text: str) -> re.Match[str] | None:
-        return search(text) if _contains_any(text, required) else None
+        return search(text) if has_required(text) is not None else None
 
     return prefiltered
 
@@ -652,6 +667,7 @@ def _heading_frame(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, in
 
 
 _NUMBERED = frozenset({"cn_dun", "cn_paren", "arabic_dot", "arabic_paren", "chapter", "ordinal"})
+_WILDCARD = re.compile(r"[*?[]")  # an fnmatch pattern rather than a rule id
 
 
 @register_predicate("report_body")
@@ -662,14 +678,20 @@ def _report_body(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]
     if len(top) < int(args.get("min_headings", 2)):
         return []
     fired = view.fired
-    for pattern in args.get("unless", ()):
-        if pattern in fired:
-            return []
-        if any(c in pattern for c in "*?[") and any(
-            fnmatch.fnmatchcase(rid, pattern) for rid in fired
-        ):
+    ids, patterns = _split_unless(tuple(args.get("unless", ())))
+    if not ids.isdisjoint(fired):
+        return []
+    for pattern in patterns:
+        if any(fnmatch.fnmatchcase(rid, pattern) for rid in fired):
             return []
     return [(h.start, h.end) for h in top[:MAX_SPANS]]
+
+
+@functools.lru_cache(maxsize=64)
+def _split_unless(unless: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``unless`` as the rule ids it names and the fnmatch patterns it holds."""
+    patterns = tuple(p for p in unless if _WILDCARD.search(p))
+    return frozenset(unless), patterns
 
 
 _TITLE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|州|旗|盟)")
@@ -714,11 +736,10 @@ class RuleHit:
 
     def evidence(self, text: str) -> list[Evidence]:
         rule = self.rule
-        note = rule.evidence_note
-        return [
-            Evidence(s, e, text[s:e], rule=rule.id, weight=rule.weight, note=note)
-            for s, e in self.spans
-        ]
+        rid, weight, note = rule.id, rule.weight, rule.evidence_note
+        # Evidence(start, end, text, rule, weight, note), positionally: keyword
+        # arguments make each of these frozen objects about a third dearer
+        return [Evidence(s, e, text[s:e], rid, weight, note) for s, e in self.spans]
 
 
 def _sre_parser() -> Any:
@@ -846,6 +867,33 @@ def _start_literals(pattern: str) -> frozenset[str] | None:
         return None
 
 
+def _starts_at_line_start(items: Sequence[tuple[Any, Any]]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    name = getattr(op, "name", str(op))
+    if name == "AT":
+        return getattr(av, "name", str(av)) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
+    if name == "BRANCH":
+        return all(_starts_at_line_start(b) for b in av[1])
+    if name == "SUBPATTERN":
+        return _starts_at_line_start(av[-1])
+    if name == "ATOMIC_GROUP":
+        return _starts_at_line_start(av)
+    return False
+
+
+def _line_anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` (compiled with MULTILINE) starts at ``^`` or ``\\A``.
+
+    In a text without a newline such a pattern can only match at 0, so
+    ``match`` does what ``search`` does without trying every position."""
+    try:
+        return _starts_at_line_start(_sre_parser().parse(pattern, re.MULTILINE))
+    except Exception:  # an internal parser, used only to go faster
+        return False
+
+
 def _required(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
     """Literals one of which every match of a parsed sequence contains (None: unknown).
 
@@ -890,11 +938,7 @@ def _required(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
 
 
 def _required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Literals one of which every match of ``pattern`` contains, or None when unknown.
-
-    ``not any(lit in text for lit in ...)`` then proves in C time that the
-    pattern cannot match ``text`` (used before regexes that do not start with a
-    literal and would otherwise be tried at every position)."""
+    """Literals one of which every match of ``pattern`` contains, or None when unknown."""
     try:
         tree = _sre_parser().parse(pattern, re.MULTILINE)
         if tree.state.flags & re.IGNORECASE:
@@ -908,11 +952,16 @@ def _required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(w for w in found if not any(v != w and v in w for v in found)))
 
 
-def _contains_any(text: str, literals: Sequence[str]) -> bool:
-    for lit in literals:
-        if lit in text:
-            return True
-    return False
+def _prefilter(pattern: str) -> re.Pattern[str] | None:
+    """A regex that finds one of ``pattern``'s required literals (None: no such literals).
+
+    When it finds nothing, ``pattern`` cannot match either. A pattern that does
+    not start with a literal is tried at every position of the text; this
+    alternation of literals is skipped through in C instead."""
+    required = _required_literals(pattern)
+    if required is None:
+        return None
+    return re.compile("|".join(re.escape(w) for w in required))
 
 
 def _trie_regex(words: Iterable[str]) -> str:
@@ -932,20 +981,6 @@ def _trie_regex(words: Iterable[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return emit(trie)
-
-
-#: Characters that are very common in official Chinese text. Literals that start
-#: with one of them get a trie of their own: the regex engine tries every branch
-#: of a trie at each position whose character can start one, so keeping the
-#: frequent starts in a small trie makes the scan much cheaper.
-_COMMON_STARTS = frozenset(
-    "，,。、；;：:“”（）()的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
-    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机"
-    "当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么"
-    "利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品"
-    "式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任"
-    "取据处理府治市县省项务服规范推施落督责"
-)
 
 
 def _rules_by_literal(
@@ -992,54 +1027,76 @@ class _Trigger:
 
     One scan with a trie of the literals reports, left to right, the longest
     literal at each position where one starts; literals that can start inside
-    another one are looked for separately (rare). Literals that start with a
-    very common character get a trie of their own (see :data:`_COMMON_STARTS`).
+    another one are looked for separately (rare). (Splitting the trie, say by
+    how common the first character is, costs a second pass over the text and
+    was measured not to pay.)
     """
 
     def __init__(self, words: Sequence[str]) -> None:
         self.words = tuple(words)
-        self.trie = re.compile(_trie_regex(words))  # all literals
-        common = [w for w in words if w[0] in _COMMON_STARTS]
-        rare = [w for w in words if w[0] not in _COMMON_STARTS]
-        # the same literals, split by first character
-        self.tries = [re.compile(_trie_regex(ws)) for ws in (common, rare) if ws]
+        self.trie = re.compile(_trie_regex(words))
+        self.longest = max(map(len, words))
         # literals inside which another literal can start (finditer would skip it)
         self.overlapping = _overlapping(words)
 
-    def candidates(self, text: str, by_literal: Mapping[str, Sequence[_K]]) -> dict[_K, list[int]]:
-        """Key -> the positions where a literal mapped to that key starts, in order.
+    def candidates(
+        self, text: str, by_literal: Mapping[str, Sequence[_K]], stop: int | None = None
+    ) -> dict[_K, list[int]]:
+        """Key -> the positions (before ``stop``) where a literal mapped to that key starts,
+        in order.
 
         ``by_literal`` maps every literal of :attr:`words` to the keys (rules) it
         can start; a rule is a candidate at every position where one of the
-        literals it can start with occurs."""
+        literals it can start with occurs. (Positions come in order: the inner
+        literals of a match lie between it and the next match.)"""
         overlapping = self.overlapping
         search = self.trie.search
+        # a literal that starts before ``stop`` ends before ``endpos``
+        endpos = len(text) if stop is None else min(len(text), stop + self.longest - 1)
         out: dict[_K, list[int]] = {}
-        for trie in self.tries:
-            for m in trie.finditer(text):
-                word = m.group()
-                p = m.start()
-                for key in by_literal[word]:
-                    got = out.get(key)
-                    if got is None:
-                        out[key] = [p]
-                    else:
-                        got.append(p)
-                if word in overlapping:  # rare: look for literals that start inside this one
-                    end = m.end()
-                    q = p + 1
-                    while q < end:
-                        inner = search(text, q, len(text))
-                        if inner is None or inner.start() >= end:
-                            break
-                        q = inner.start()
-                        for key in by_literal[inner.group()]:
-                            out.setdefault(key, []).append(q)
-                        q += 1
-        if len(self.tries) > 1 or overlapping:
-            for ps in out.values():
-                ps.sort()  # the scans (and inner literals) interleave
+        for m in self.trie.finditer(text, 0, endpos):
+            word = m.group()
+            p = m.start()
+            if stop is not None and p >= stop:
+                break
+            for key in by_literal[word]:
+                got = out.get(key)
+                if got is None:
+                    out[key] = [p]
+                else:
+                    got.append(p)
+            if word in overlapping:  # rare: look for literals that start inside this one
+                end = m.end()
+                q = p + 1
+                while q < end:
+                    inner = search(text, q, endpos)
+                    if inner is None or inner.start() >= end:
+                        break
+                    q = inner.start()
+                    if stop is not None and q >= stop:
+                        break
+                    for key in by_literal[inner.group()]:
+                        out.setdefault(key, []).append(q)
+                    q += 1
         return out
+
+    def present(self, text: str, by_literal: Mapping[str, Sequence[_K]], count: int) -> set[_K]:
+        """The keys (out of ``count``) one of whose literals occurs somewhere in ``text``."""
+        overlapping = self.overlapping
+        found: set[_K] = set()
+        for m in self.trie.finditer(text):
+            found.update(by_literal[m.group()])
+            if m.group() in overlapping:  # rare: literals that start inside this one
+                q = m.start() + 1
+                while q < m.end():
+                    inner = self.trie.search(text, q)
+                    if inner is None or inner.start() >= m.end():
+                        break
+                    found.update(by_literal[inner.group()])
+                    q = inner.start() + 1
+            if len(found) == count:
+                break
+        return found
 
 
 class _Group:
@@ -1067,8 +1124,7 @@ class _Group:
             self.shared[key].append(r.id)
         # the aliases of shared patterns, copied onto the results once per scan
         self.aliases = [ids for ids in self.shared.values() if len(ids) > 1]
-        # (rule, required literals or None): see _required_literals
-        self.standalone: list[tuple[GenreRule, tuple[str, ...] | None]] = []
+        self.standalone: list[GenreRule] = []
         at_start: list[tuple[GenreRule, frozenset[str] | None]] = []
         anchored: list[tuple[GenreRule, frozenset[str]]] = []
         for r in reps:
@@ -1079,7 +1135,7 @@ class _Group:
             elif lits:
                 anchored.append((r, lits))
             else:
-                self.standalone.append((r, _required_literals(r.pattern)))
+                self.standalone.append(r)
         # start rules: a trie of their first literals, matched once at each unit start,
         # tells which of them are worth trying there; each is (id, bound match method)
         self.at_start = bool(at_start)
@@ -1087,45 +1143,53 @@ class _Group:
         self.start_trigger: re.Pattern[str] | None = (
             re.compile(_trie_regex(start_words)) if start_words else None
         )
+        self.open_start = [(r.id, _matcher(r)) for r, lits in at_start if lits is None]
+        # start literal -> the start rules worth trying where it begins (open ones included)
         self.start_by_literal: dict[str, list[tuple[str, _Matcher]]] = {
-            w: [(r.id, _matcher(r)) for r in rs]
+            w: [*((r.id, _matcher(r)) for r in rs), *self.open_start]
             for w, rs in _rules_by_literal(
                 start_words, [(r, lits) for r, lits in at_start if lits]
             ).items()
         }
-        self.open_start = [(r.id, _matcher(r)) for r, lits in at_start if lits is None]
+        # a unit whose first character starts no start literal needs no trie match
+        self.start_chars = frozenset(w[0] for w in start_words)
+        # standalone rules are tried at every position, but most of them (title forms)
+        # cannot match for lack of a literal they require (see _required_literals):
+        # one trie scan for all those literals tells which ones are worth running
+        required = [(r, _required_literals(r.pattern or "")) for r in self.standalone]
+        self.unfiltered = [i for i, (_, req) in enumerate(required) if req is None]
+        filtered = [(i, frozenset(req)) for i, (_, req) in enumerate(required) if req]
+        req_words = sorted({w for _, req in filtered for w in req})
+        self.required_trigger = _Trigger(req_words) if req_words else None
+        self.required_by_literal: dict[str, tuple[int, ...]] = {w: () for w in req_words}
+        for i, req in filtered:
+            for w in req_words:
+                if any(w.startswith(lit) for lit in req):
+                    self.required_by_literal[w] += (i,)
+        self.filtered_count = len(filtered)
         # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
         self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
-        self._anchored_literals = anchored
-        self.words = sorted({w for _, lits in anchored for w in lits})
-        self.trigger = _Trigger(self.words) if self.words else None
-        self.by_literal = self.index_literals(self.words)
-
-    def index_literals(self, words: Sequence[str]) -> dict[str, tuple[int, ...]]:
-        """Literal -> indices (into :attr:`anchored`) of the rules whose start literals
-        are prefixes of it (``words`` may hold literals of other groups too)."""
-        index = {r.id: i for i, (r, _) in enumerate(self._anchored_literals)}
-        return {
+        words = sorted({w for _, lits in anchored for w in lits})
+        self.trigger = _Trigger(words) if words else None
+        # literal -> indices of the anchored rules whose start literals are prefixes of it
+        index = {r.id: i for i, (r, _) in enumerate(anchored)}
+        self.by_literal: dict[str, tuple[int, ...]] = {
             w: tuple(index[r.id] for r in rs)
-            for w, rs in _rules_by_literal(words, self._anchored_literals).items()
+            for w, rs in _rules_by_literal(words, anchored).items()
         }
 
     def scan(
-        self,
-        text: str,
-        jstarts: Sequence[int],
-        jends: Sequence[int],
-        candidates: Mapping[int, Sequence[int]] | None = None,
+        self, text: str, jstarts: Sequence[int], jends: Sequence[int], stop: int | None = None
     ) -> dict[str, list[tuple[int, int]]]:
         """Rule id -> (start, end) matches in ``text``, non-overlapping per rule (as ``finditer``).
 
-        ``candidates`` (anchored rule index -> positions in order) are the
-        trigger's findings when the caller scanned for them already."""
+        With ``stop``, anchored and start rules are only tried before it: the
+        matches that start there are the same, and the caller keeps only those
+        (standalone rules still see the whole text)."""
         found: dict[str, list[tuple[int, int]]] = {}
-        if candidates is None:
-            candidates = (
-                self.trigger.candidates(text, self.by_literal) if self.trigger is not None else {}
-            )
+        candidates = (
+            self.trigger.candidates(text, self.by_literal, stop) if self.trigger is not None else {}
+        )
         anchored = self.anchored
         for i, positions in candidates.items():
             rid, match = anchored[i]
@@ -1142,28 +1206,32 @@ class _Group:
                         end = e
             if spans:
                 found[rid] = spans
-        for r, required in self.standalone:
-            # most standalone rules (title forms) cannot match: their required
-            # literals are missing, which ``in`` finds out faster than the regex
-            if required is not None and not _contains_any(text, required):
-                continue
-            regex = r.regex
-            assert regex is not None
-            got = [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
-            if got:
-                found[r.id] = got
+        if self.standalone:
+            runnable = set(self.unfiltered)
+            if self.required_trigger is not None:
+                runnable |= self.required_trigger.present(
+                    text, self.required_by_literal, self.filtered_count
+                )
+            for i in sorted(runnable):
+                r = self.standalone[i]
+                assert r.regex is not None
+                got = [(m.start(), m.end()) for m in r.regex.finditer(text) if m.end() > m.start()]
+                if got:
+                    found[r.id] = got
         if self.at_start:
             starter = self.start_trigger.match if self.start_trigger is not None else None
             by_start = self.start_by_literal
+            start_chars = self.start_chars
             open_rules = self.open_start
+            if stop is not None:  # the units that start before ``stop``
+                n = bisect.bisect_left(jstarts, stop)
+                jstarts, jends = jstarts[:n], jends[:n]
             for s, e in zip(jstarts, jends, strict=True):
-                hit = starter(text, s, e) if starter is not None else None
-                if hit is None:
-                    if not open_rules:
-                        continue
-                    tries = open_rules
-                else:
-                    tries = [*by_start[hit.group()], *open_rules]
+                tries = open_rules
+                if starter is not None and s < e and text[s] in start_chars:
+                    hit = starter(text, s, e)
+                    if hit is not None:
+                        tries = by_start[hit.group()]
                 for rid, match in tries:
                     mm = match(text, s, e)
                     if mm is not None and mm.end() > mm.start():
@@ -1185,15 +1253,13 @@ class _Engine:
             for g in r.genres:
                 self.by_genre[g].append(r)
         grouped: dict[str, list[GenreRule]] = {}
-        self.opening_only: set[str] = set()
         for r in self.rules:
             if r.pattern is None:
                 continue
-            # the opening is the first paragraphs of the body: an opening-only rule is
-            # scanned with the body and keeps the matches that fall in the opening
-            scopes = {"body" if s == "opening" else s for s in r.scopes}
-            if "opening" in r.scopes and "body" not in r.scopes:
-                self.opening_only.add(r.id)
+            # the opening is the first paragraphs of the body: a rule that looks at
+            # both needs only the body; one that looks at the opening alone is tried
+            # on the body text, before the end of the opening (see hits)
+            scopes = set(r.scopes) - {"opening"} if "body" in r.scopes else set(r.scopes)
             for s in sorted(scopes):  # meta/noise keys are checked per match
                 grouped.setdefault(s, []).append(r)
         self.groups = [_Group(s, rs) for s, rs in grouped.items()]
@@ -1215,36 +1281,36 @@ class _Engine:
         pooled: dict[str, set[tuple[int, int]]] = {}
         multi = self.multi_scope
         by_id = self.by_id
-        opening_only = self.opening_only
-
-        def collect(
-            rid: str, found: list[tuple[int, int]], joined: _Joined, keyed: bool
-        ) -> None:
-            if keyed and by_id[rid].keys:
-                wanted_keys = by_id[rid].keys
-                found = [m for m in found if joined.key_at(m[0]) in wanted_keys]
-                if not found:
-                    return
-            if rid in multi:
-                pooled.setdefault(rid, set()).update(joined.to_doc(s, e) for s, e in found)
-            else:
-                single[rid] = (len(found), [joined.to_doc(s, e) for s, e in found[:MAX_SPANS]])
-
         for group in self.groups:
-            joined = view.joined(group.scope)
+            limit = None
+            if group.scope == "opening":
+                # the opening rules see the body text and keep the matches that start
+                # in the opening (its first units)
+                joined = view.joined("body")
+                n = len(view.units("opening"))
+                if not n:
+                    continue
+                limit = joined.jends[n - 1]
+            else:
+                joined = view.joined(group.scope)
             if not joined.text:
                 continue
             keyed = group.scope in _KEYED_SCOPES
-            limit = -1
-            if group.scope == "body" and opening_only:
-                n = len(view.units("opening"))
-                limit = joined.jends[n - 1] if n else 0
-            for rid, found in group.scan(joined.text, joined.jstarts, joined.jends).items():
-                if limit >= 0 and rid in opening_only:
+            to_doc = joined.to_doc
+            for rid, found in group.scan(joined.text, joined.jstarts, joined.jends, limit).items():
+                if limit is not None:
                     found = [m for m in found if m[0] < limit]
                     if not found:
                         continue
-                collect(rid, found, joined, keyed)
+                if keyed and by_id[rid].keys:
+                    wanted_keys = by_id[rid].keys
+                    found = [m for m in found if joined.key_at(m[0]) in wanted_keys]
+                    if not found:
+                        continue
+                if rid in multi:
+                    pooled.setdefault(rid, set()).update([to_doc(s, e) for s, e in found])
+                else:
+                    single[rid] = (len(found), [to_doc(s, e) for s, e in found[:MAX_SPANS]])
         for rid, pool in pooled.items():
             ordered = sorted(pool)
             single[rid] = (len(ordered), ordered[:MAX_SPANS])
@@ -1285,7 +1351,12 @@ _GENRE_RANK = {g: i for i, g in enumerate(GENRES)}
 
 
 def _ranked(scores: Mapping[str, float]) -> list[tuple[str, float]]:
-    return sorted(scores.items(), key=lambda kv: (-kv[1], _GENRE_RANK[kv[0]]))
+    """(genre, score) by score, highest first; ties in the order of :data:`GENRES`."""
+    # two stable sorts with C-level keys (taxonomy order, then score descending;
+    # ``reverse`` keeps equal scores in their order) instead of a Python key function
+    genres = sorted(scores, key=_GENRE_RANK.__getitem__)
+    genres.sort(key=scores.__getitem__, reverse=True)
+    return [(g, scores[g]) for g in genres]
 
 
 def _decide(scores: Mapping[str, float], threshold: float, margin: float) -> str:
@@ -1337,7 +1408,15 @@ class GenreExplanation:
         return _ranked(self.scores)[1]
 
     def evidence(self) -> tuple[Evidence, ...]:
-        return tuple(e for h in self.hits for e in h.evidence(self.text))
+        # what chaining RuleHit.evidence gives, built in one pass (positionally:
+        # Evidence(start, end, text, rule, weight, note))
+        text = self.text
+        return tuple(
+            Evidence(s, e, text[s:e], r.id, r.weight, r.evidence_note)
+            for h in self.hits
+            for r in (h.rule,)
+            for s, e in h.spans
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1543,22 +1622,27 @@ class GenreRules:
         """One document-level :class:`~fazhi.classifiers.base.Prediction` with all evidence."""
         ex = self.explain(doc)
         d = _as_document(doc)
-        second = ex.runner_up
+        data = {
+            "scores": dict(ex.scores),
+            "runner_up": ex.runner_up[0],
+            "threshold": ex.threshold,
+            "margin": ex.margin,
+            "rules_version": rules_version(),
+        }
+        # what Prediction.for_document builds, positionally (classifier, label, score,
+        # start, end, level, target, probabilities, evidence, data): it is cheaper
         return [
-            Prediction.for_document(
-                d,
-                classifier=self.name,
-                label=ex.label,
-                score=ex.probabilities[ex.label],
-                probabilities=ex.probabilities,
-                evidence=ex.evidence(),
-                data={
-                    "scores": dict(ex.scores),
-                    "runner_up": second[0],
-                    "threshold": ex.threshold,
-                    "margin": ex.margin,
-                    "rules_version": rules_version(),
-                },
+            Prediction(
+                self.name,
+                ex.label,
+                ex.probabilities[ex.label],
+                0,
+                len(d.text),
+                "document",
+                0,
+                ex.probabilities,
+                ex.evidence(),
+                data,
             )
         ]
 

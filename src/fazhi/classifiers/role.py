@@ -207,6 +207,7 @@ class _Rules:
         self.rules = tuple(rules)
         self.heading = [r for r in self.rules if r.scope == "heading"]
         self.lead = [r for r in self.rules if r.scope == "lead"]
+        self.lead_anchored = _lead_anchored(tuple(self.lead))
         self.paragraph = tuple(r for r in self.rules if r.scope == "paragraph")
         self.paragraph_starts = _paragraph_starts(self.paragraph)
         self.heading_trigger = _heading_trigger(tuple(self.heading))
@@ -286,18 +287,35 @@ def _first_sentence(section: Section) -> tuple[int, int, str] | None:
     return p.start, p.start + stop, text[:stop]
 
 
-def _lead_match(section: Section, rules: Sequence[RoleRule]) -> _Match | None:
-    """The best ``lead`` rule match in the first sentence of the section's first paragraph."""
+@functools.lru_cache(maxsize=32)
+def _lead_anchored(rules: tuple[RoleRule, ...]) -> tuple[bool, ...]:
+    """For each lead rule, whether it can only match at the start of a line (``^…``)."""
+    from fazhi.classifiers.genre import _line_anchored
+
+    return tuple(_line_anchored(r.pattern) for r in rules)
+
+
+def _lead_match(
+    section: Section, rules: Sequence[RoleRule], anchored: Sequence[bool]
+) -> _Match | None:
+    """The best ``lead`` rule match in the first sentence of the section's first paragraph.
+
+    ``anchored[i]``: rule i only matches at a line start; in a one-line sentence
+    ``match`` then finds what ``search`` finds, without trying every position."""
     lead = _first_sentence(section)
     if lead is None:
         return None
     start, _, sentence = lead
+    one_line = "\n" not in sentence
     best: _Match | None = None
-    for r in rules:
-        m = r.regex.search(sentence)
-        if m is not None and m.end() > m.start():
-            if best is None or (r.weight, -(start + m.start())) > (best.rule.weight, -best.start):
-                best = _Match(r, start + m.start(), start + m.end())
+    for r, at_start in zip(rules, anchored, strict=True):
+        m = r.regex.match(sentence) if at_start and one_line else r.regex.search(sentence)
+        if (
+            m is not None
+            and m.end() > m.start()
+            and (best is None or (r.weight, -(start + m.start())) > (best.rule.weight, -best.start))
+        ):
+            best = _Match(r, start + m.start(), start + m.end())
     return best
 
 
@@ -408,6 +426,10 @@ class SectionRoleClassifier:
         labels: list[str] = []
         scores: list[float] = []
         evidence: list[tuple[Evidence, ...]] = []
+        # Evidence and Prediction are built positionally below (Evidence(start, end,
+        # text, rule, weight, note), Prediction(classifier, label, score, start, end,
+        # level, target, probabilities, evidence)): keyword arguments make each of
+        # these frozen objects noticeably dearer, and there is one per section
         for i, section in enumerate(sections):
             h = section.heading
             own = matches[i]
@@ -420,38 +442,31 @@ class SectionRoleClassifier:
                         m.start,
                         m.end,
                         doc.text[m.start : m.end],
-                        rule=m.rule.id,
-                        weight=m.rule.weight,
-                        note="the closing block starts here",
+                        m.rule.id,
+                        m.rule.weight,
+                        "the closing block starts here",
                     ),
                 )
             elif parent is None:
-                best = _best(own) if own else _lead_match(section, rules.lead)
+                best = _best(own) if own else _lead_match(section, rules.lead, rules.lead_anchored)
                 if best is not None:
                     label, score = best.rule.role, best.rule.weight
                     ev = (_evidence(doc, best),)
                 else:
                     label, score = default, _DEFAULT_SCORE
-                    ev = (Evidence(h.start, h.end, h.text, rule=None, weight=None, note=default_note),)
+                    ev = (Evidence(h.start, h.end, h.text, None, None, default_note),)
             else:
                 best = _best([m for m in own if m.rule.override]) if own else None
                 if best is not None:
                     label, score = best.rule.role, best.rule.weight
                     ev = (_evidence(doc, best),)
                 else:
-                    ph = sections[parent].heading
                     label, score = labels[parent], round(scores[parent] * _INHERIT_FACTOR, 6)
-                    ev = tuple(
-                        Evidence(
-                            e.start,
-                            e.end,
-                            e.text,
-                            rule=e.rule,
-                            weight=e.weight,
-                            note=f"inherited from the parent section {ph.text!r}; {e.note}",
-                        )
-                        for e in evidence[parent][:1]
-                    )
+                    ev = ()
+                    if evidence[parent]:
+                        e = evidence[parent][0]
+                        note = f"inherited from the parent section {sections[parent].heading.text!r}; {e.note}"
+                        ev = (Evidence(e.start, e.end, e.text, e.rule, e.weight, note),)
             labels.append(label)
             scores.append(score)
             evidence.append(ev)
@@ -464,15 +479,15 @@ class SectionRoleClassifier:
             proba[labels[i]] = score
             out.append(
                 Prediction(
-                    classifier=self.name,
-                    label=labels[i],
-                    score=score,
-                    start=section.start,
-                    end=section.end,
-                    level="section",
-                    target=i,
-                    probabilities=proba,
-                    evidence=evidence[i],
+                    self.name,
+                    labels[i],
+                    score,
+                    section.start,
+                    section.end,
+                    "section",
+                    i,
+                    proba,
+                    evidence[i],
                 )
             )
         return out
@@ -487,14 +502,8 @@ class SectionRoleClassifier:
 
 
 def _evidence(doc: Document, m: _Match) -> Evidence:
-    return Evidence(
-        m.start,
-        m.end,
-        doc.text[m.start : m.end],
-        rule=m.rule.id,
-        weight=m.rule.weight,
-        note=f"{m.rule.role}: {m.rule.description}",
-    )
+    note = f"{m.rule.role}: {m.rule.description}"
+    return Evidence(m.start, m.end, doc.text[m.start : m.end], m.rule.id, m.rule.weight, note)
 
 
 def _paragraph_roles(doc: Document, predictions: Sequence[Prediction], rules: _Rules) -> list[str]:
