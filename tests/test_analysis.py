@@ -264,3 +264,11 @@ def test_workers_follow_the_callers_registry_across_calls(stand_ins, seeds_dir: 
     plugins.reset()  # back to the built-in classifiers in this process ...
     again = list(fazhi.analyze_many([path, path], n_jobs=2))  # ... and in reused workers
     assert sorted(again[0].predictions) == sorted(plugins.classifiers())
+
+
+def test_progress_bar_on_request_and_off_when_not_a_terminal(stand_ins, capsys):
+    docs = [fazhi.parse(REPORT)] * 3
+    assert len(list(fazhi.analyze_many(docs, progress=True))) == 3
+    assert "fazhi" in capsys.readouterr().err
+    assert len(list(fazhi.analyze_many(docs))) == 3  # stderr is not a terminal under pytest
+    assert capsys.readouterr().err == ""
