@@ -1022,6 +1022,61 @@ def _matcher(rule: GenreRule) -> _Matcher:
     return rule.regex.fullmatch if rule.mode == "fullmatch" else rule.regex.match
 
 
+#: widest match for which :func:`_window_gates` builds a gate
+_GATE_WIDTH = 64
+
+
+def _window_gates(pattern: str) -> dict[str, tuple[_Matcher, int]] | None:
+    """First character -> (search for a required literal, widest match) of an anchored rule.
+
+    A match that starts at ``p`` with character ``c`` comes from an alternative of
+    the pattern whose start literals begin with ``c``; when each such alternative
+    has a bounded width and required literals (see :func:`_required`), one of
+    those literals lies in ``text[p:p + width]``, so a cheap literal search there
+    tells whether the rule is worth trying at ``p`` (``news.quote`` at hundreds of
+    closing quotation marks, most of them followed by no speech verb). Characters
+    whose gate would always pass (every start literal already holds a required
+    literal) get none."""
+    try:
+        tree = _sre_parser().parse(pattern, re.MULTILINE)
+        if tree.state.flags & re.IGNORECASE:
+            return None
+        items = list(tree)
+        first = getattr(items[0][0], "name", str(items[0][0])) if len(items) == 1 else ""
+        alts = items[0][1][1] if first == "BRANCH" else [tree]
+        by_char: dict[str, list[tuple[frozenset[str], int] | None]] = {}
+        for alt in alts:
+            lits = _prefixes(alt)
+            if not lits:
+                return None  # an alternative that may start anywhere: no gate at all
+            # literals required after the literal start (the start itself is known
+            # to be there), else anywhere in the alternative
+            k = 0
+            while k < len(alt) and _finite_item(*alt[k]) is not None:
+                k += 1
+            req = _required(list(alt)[k:]) or _required(alt)
+            width = alt.getwidth()[1]
+            for ch in {w[0] for w in lits}:
+                starts = [w for w in lits if w[0] == ch]
+                useful = (
+                    req is not None
+                    and width <= _GATE_WIDTH
+                    and not all(any(r in w for r in req) for w in starts)
+                )
+                by_char.setdefault(ch, []).append((req, width) if useful and req else None)
+    except Exception:  # an internal parser, used only to go faster
+        return None
+    gates: dict[str, tuple[_Matcher, int]] = {}
+    for ch, infos in by_char.items():
+        if any(info is None for info in infos):
+            continue  # some alternative starting with ch cannot be gated
+        req = frozenset().union(*(info[0] for info in infos if info is not None))
+        width = max(info[1] for info in infos if info is not None)
+        words = sorted(w for w in req if not any(v != w and v in w for v in req))
+        gates[ch] = (re.compile("|".join(re.escape(w) for w in words)).search, width)
+    return gates or None
+
+
 class _Trigger:
     """Finds where the literals that rules start with occur in a text.
 
@@ -1053,14 +1108,16 @@ class _Trigger:
         search = self.trie.search
         # a literal that starts before ``stop`` ends before ``endpos``
         endpos = len(text) if stop is None else min(len(text), stop + self.longest - 1)
+        limit = endpos if stop is None else stop  # every match starts before endpos
         out: dict[_K, list[int]] = {}
+        get = out.get
         for m in self.trie.finditer(text, 0, endpos):
-            word = m.group()
             p = m.start()
-            if stop is not None and p >= stop:
+            if p >= limit:
                 break
+            word = m.group()
             for key in by_literal[word]:
-                got = out.get(key)
+                got = get(key)
                 if got is None:
                     out[key] = [p]
                 else:
@@ -1169,6 +1226,9 @@ class _Group:
         self.filtered_count = len(filtered)
         # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
         self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
+        # per anchored rule: first character -> a literal search that must succeed
+        # near a position before the rule is worth trying there (see _window_gates)
+        self.gates = [_window_gates(r.pattern or "") for r, _ in anchored]
         words = sorted({w for _, lits in anchored for w in lits})
         self.trigger = _Trigger(words) if words else None
         # literal -> indices of the anchored rules whose start literals are prefixes of it
@@ -1191,13 +1251,19 @@ class _Group:
             self.trigger.candidates(text, self.by_literal, stop) if self.trigger is not None else {}
         )
         anchored = self.anchored
+        all_gates = self.gates
         for i, positions in candidates.items():
             rid, match = anchored[i]
+            gates = all_gates[i]
             spans: list[tuple[int, int]] = []
             end = 0  # where the last match ended: finditer resumes there
             for p in positions:
                 if p < end:
                     continue
+                if gates is not None:
+                    gate = gates.get(text[p])
+                    if gate is not None and gate[0](text, p, p + gate[1]) is None:
+                        continue  # no literal the match needs is within its reach
                 m = match(text, p)
                 if m is not None:
                     e = m.end()
