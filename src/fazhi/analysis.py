@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from fazhi.classifiers.topic import TOPIC_LABELS, TOPIC_NAMES
 from fazhi.document import Document, Paragraph, Section
 from fazhi.errors import InputError, PluginError
 
@@ -48,32 +49,8 @@ log = logging.getLogger(__name__)
 #: Version of :meth:`Analysis.to_dict`'s schema; bumped on incompatible changes.
 ANALYSIS_SCHEMA_VERSION = 1
 
-#: The task areas of the 纲要 (topic ids other than ``general``), in taxonomy order.
-TOPIC_IDS: tuple[str, ...] = (
-    "functions",
-    "rulemaking",
-    "decision",
-    "enforcement",
-    "emergency",
-    "disputes",
-    "oversight",
-    "digital",
-    "leadership",
-    "literacy",
-)
-TOPIC_NAMES: dict[str, str] = {
-    "functions": "政府职能",
-    "rulemaking": "制度建设",
-    "decision": "行政决策",
-    "enforcement": "行政执法",
-    "emergency": "突发事件应对",
-    "disputes": "矛盾纠纷化解",
-    "oversight": "权力监督",
-    "digital": "数字法治政府",
-    "leadership": "组织领导",
-    "literacy": "法治素养与普法",
-    "general": "总体/综述",
-}
+#: The task areas of the 纲要 (the built-in topic ids other than ``general``), in taxonomy order.
+TOPIC_IDS: tuple[str, ...] = tuple(t for t in TOPIC_LABELS if t != "general")
 # Colours for the HTML view (colour-blind friendly, Okabe–Ito plus greys).
 _TOPIC_COLOURS: dict[str, str] = {
     "functions": "#E69F00",
