@@ -298,6 +298,7 @@ NOT_THE_TERM = {
     "承诺制": ["告知承诺制度"],
 }
 
+
 def _whole_rates(
     seg: Segmenter, texts: list[str], ignore: dict[str, list[str]]
 ) -> dict[str, tuple[int, int, list[str]]]:
