@@ -31,7 +31,7 @@ import pandas as pd
 
 import fazhi
 import fazhi.plugins
-from fazhi.analysis import TOPIC_IDS, TOPIC_NAMES
+from fazhi.analysis import TOPIC_COLOURS, TOPIC_IDS, TOPIC_NAMES
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -39,19 +39,7 @@ sys.path.insert(0, str(HERE))
 from _fonts import use_cjk_font  # noqa: E402
 
 COLUMNS = [*TOPIC_IDS, "general"]
-COLOURS = {  # Okabe–Ito, colour-blind friendly (as in fazhi's notebook display)
-    "functions": "#E69F00",
-    "rulemaking": "#56B4E9",
-    "decision": "#009E73",
-    "enforcement": "#D55E00",
-    "emergency": "#CC79A7",
-    "disputes": "#0072B2",
-    "oversight": "#F0E442",
-    "digital": "#7F3C8D",
-    "leadership": "#11A579",
-    "literacy": "#E73F74",
-    "general": "#BBBBBB",
-}
+COLOURS = TOPIC_COLOURS  # the colours of fazhi's notebook display
 PLACE = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:自治州|省|市|州|县|区)")
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANALYSIS_SCHEMA_VERSION",
+    "TOPIC_COLOURS",
     "TOPIC_IDS",
     "TOPIC_NAMES",
     "Analysis",
@@ -51,8 +52,8 @@ ANALYSIS_SCHEMA_VERSION = 1
 
 #: The task areas of the 纲要 (the built-in topic ids other than ``general``), in taxonomy order.
 TOPIC_IDS: tuple[str, ...] = tuple(t for t in TOPIC_LABELS if t != "general")
-# Colours for the HTML view (colour-blind friendly, Okabe–Ito plus greys).
-_TOPIC_COLOURS: dict[str, str] = {
+#: Colours of the built-in topics in the HTML view and the example plots (colour-blind friendly).
+TOPIC_COLOURS: dict[str, str] = {
     "functions": "#E69F00",
     "rulemaking": "#56B4E9",
     "decision": "#009E73",
@@ -376,8 +377,8 @@ class Analysis:
 
 def _colour(label: str) -> str:
     """The HTML colour of a topic; labels of other models get a stable colour of their own."""
-    if label in _TOPIC_COLOURS:
-        return _TOPIC_COLOURS[label]
+    if label in TOPIC_COLOURS:
+        return TOPIC_COLOURS[label]
     import zlib
 
     return f"hsl({zlib.crc32(label.encode('utf-8')) % 360}, 60%, 70%)"

@@ -160,26 +160,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- analyze ---------------------------------------------------------------
 
 
-def _sources(paths: Sequence[str], encoding: str | None) -> Iterator[Any]:
-    """Documents for stdin and explicit encodings; PathLike objects for the rest (read lazily)."""
-    from pathlib import Path
-
-    from fazhi.errors import InputError
-    from fazhi.parsing import parse, read
-
-    for path in paths:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-            try:
-                yield parse(data, source="<stdin>", encoding=encoding)
-            except InputError as exc:
-                yield exc
-        elif encoding is not None:
-            yield from read(path, encoding=encoding, errors="return")
-        else:
-            yield Path(path)
-
-
 def _topic_mix(analysis: Analysis, n: int = 3) -> str | None:
     if "topic" not in analysis.predictions:
         return None
@@ -269,34 +249,22 @@ def _short_source(source: str | None) -> str:
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from fazhi.analysis import FailedAnalysis, analyze_many
-    from fazhi.errors import InputError
 
     names = (
         [n.strip() for n in args.classifiers.split(",") if n.strip()] if args.classifiers else None
     )
-    failures = 0
+    failures = _Failures()
     analyses: list[Analysis] = []
     ran: set[str] = set()
-
-    def report(message: str) -> None:
-        nonlocal failures
-        failures += 1
-        print(f"fazhi: {message}", file=sys.stderr)
-
-    items = []
-    for item in _sources(args.paths, args.encoding):
-        if isinstance(item, InputError):
-            report(str(item))
-        else:
-            items.append(item)
+    items = _documents(args.paths, args.encoding, failures, lazy_paths=True)
     with _open_output(args.output) as out:
         stream = args.format == "jsonl"
         for result in analyze_many(items, classifiers=names, n_jobs=args.jobs, errors="skip"):
             if isinstance(result, FailedAnalysis):
-                report(result.error)
+                failures(result.error)
                 continue
             for message in result.failures.values():
-                report(message)
+                failures(message)
             ran.update(result.predictions)
             if stream:  # one line per document as soon as it is done
                 out.write(json.dumps(result.to_dict(text=args.text), ensure_ascii=False) + "\n")
@@ -311,7 +279,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             out.write("\n")
         elif args.format == "csv":
             _write_csv(analyses, out)
-    return EXIT_SOME_FAILED if failures else EXIT_OK
+    return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
 class _open_output:
@@ -335,8 +303,16 @@ class _open_output:
 # -- segment / keywords ----------------------------------------------------------
 
 
-def _documents(paths: Sequence[str], encoding: str | None, report: Any) -> Iterator[Any]:
-    """Documents of every input; unreadable ones are passed to ``report`` and skipped."""
+def _documents(
+    paths: Sequence[str], encoding: str | None, report: Any, *, lazy_paths: bool = False
+) -> Iterator[Any]:
+    """Documents of every input; unreadable ones are passed to ``report`` and skipped.
+
+    With ``lazy_paths`` a path is yielded as a ``pathlib.Path`` (unless an encoding is
+    forced), so that :func:`fazhi.analyze_many` reads it, in a worker process if it has any.
+    """
+    from pathlib import Path
+
     from fazhi.errors import InputError
     from fazhi.parsing import parse, read
 
@@ -346,6 +322,9 @@ def _documents(paths: Sequence[str], encoding: str | None, report: Any) -> Itera
                 yield parse(sys.stdin.buffer.read(), source="<stdin>", encoding=encoding)
             except InputError as exc:
                 report(str(exc))
+            continue
+        if lazy_paths and encoding is None:
+            yield Path(path)
             continue
         for item in read(path, encoding=encoding, errors="return"):
             if isinstance(item, InputError):

@@ -479,12 +479,29 @@ def cross_validate(
             progress(
                 k + 1, total, f"split {k + 1}/{total}: macro-F1 {m_f1:.3f} (keyword {b_f1:.3f})"
             )
-    macro, acc, per_class, cm = _scores(y_true, y_pred, labels)
-    b_macro, b_acc, b_per_class, b_cm = _scores(y_true, y_base, labels)
+    return _report(
+        scored, y_true, y_pred, y_base, labels, scheme, start_time,
+        folds=folds, n_train_only=len(extra),
+    )  # fmt: skip
+
+
+def _report(
+    examples: Sequence[Example],
+    truth: Sequence[str],
+    pred: Sequence[str],
+    base_pred: Sequence[str],
+    labels: Sequence[str],
+    scheme: str,
+    start_time: float,
+    **extra: Any,
+) -> CVReport:
+    """A :class:`CVReport` of a model's and the baseline's predictions against the truth."""
+    macro, acc, per_class, cm = _scores(truth, pred, labels)
+    b_macro, b_acc, b_per_class, b_cm = _scores(truth, base_pred, labels)
     return CVReport(
-        labels=labels,
-        n_examples=len(scored),
-        n_groups=len({ex.group for ex in scored}),
+        labels=list(labels),
+        n_examples=len(examples),
+        n_groups=len({ex.group for ex in examples}),
         scheme=scheme,
         macro_f1=macro,
         accuracy=acc,
@@ -494,9 +511,8 @@ def cross_validate(
         baseline_per_class=b_per_class,
         confusion=cm,
         baseline_confusion=b_cm,
-        folds=folds,
-        n_train_only=len(extra),
         seconds=time.perf_counter() - start_time,
+        **extra,
     )
 
 
@@ -528,22 +544,8 @@ def evaluate_model(model: Any, examples: Sequence[Example], *, baseline: Any = N
     base = baseline if baseline is not None else KeywordTopicClassifier()
     pred = [str(v) for v in model.predict(texts)]
     bpred = [str(v) for v in base.predict(texts)]
-    macro, acc, per_class, cm = _scores(truth, pred, labels)
-    b_macro, b_acc, b_per_class, b_cm = _scores(truth, bpred, labels)
-    return CVReport(
-        labels=labels,
-        n_examples=len(examples),
-        n_groups=len({ex.group for ex in examples}),
-        scheme="held-out evaluation of a trained model",
-        macro_f1=macro,
-        accuracy=acc,
-        baseline_macro_f1=b_macro,
-        baseline_accuracy=b_acc,
-        per_class=per_class,
-        baseline_per_class=b_per_class,
-        confusion=cm,
-        baseline_confusion=b_cm,
-        seconds=time.perf_counter() - start_time,
+    return _report(
+        examples, truth, pred, bpred, labels, "held-out evaluation of a trained model", start_time
     )
 
 
