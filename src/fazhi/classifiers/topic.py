@@ -30,7 +30,7 @@ from fazhi.errors import FazhiError
 if TYPE_CHECKING:
     from fazhi.classifiers.base import Prediction
     from fazhi.classifiers.keyword_topic import KeywordTopicClassifier as KeywordTopicClassifier
-    from fazhi.classifiers.keyword_topic import TopicLexicon
+    from fazhi.classifiers.keyword_topic import LexiconMatch, TopicLexicon
     from fazhi.classifiers.topic_model import TopicClassifier as TopicClassifier
     from fazhi.classifiers.topic_model import TopicLexiconFeatures as TopicLexiconFeatures
     from fazhi.classifiers.topic_model import fazhi_tokenize as fazhi_tokenize
@@ -46,6 +46,7 @@ __all__ = [
     "TopicClassifier",
     "TopicLexiconFeatures",
     "fazhi_tokenize",
+    "paragraph_predictions",
     "paragraph_texts",
     "register_classifiers",
 ]
@@ -182,8 +183,30 @@ def paragraph_texts(doc: Document) -> list[tuple[int, str]]:
 def topic_predictions(
     clf: _ProbaClassifier, doc: Document, lexicon: TopicLexicon
 ) -> list[Prediction]:
-    """Paragraph predictions of a fitted topic estimator, with lexicon evidence.
+    """Paragraph predictions of a fitted topic estimator, with lexicon evidence."""
+    if not doc.paragraphs:
+        return []
+    items = paragraph_texts(doc)
+    texts = [text for _, text in items]
+    labels, proba = clf.predict_with_proba(texts)
+    matches = [lexicon.matches(text) for text in texts]
+    return paragraph_predictions(clf.name, list(clf.labels), doc, items, proba, matches, labels)
 
+
+def paragraph_predictions(
+    classifier: str,
+    classes: Sequence[str],
+    doc: Document,
+    items: Sequence[tuple[int, str]],
+    proba: Any,
+    matches: Sequence[Sequence[LexiconMatch]],
+    labels: Sequence[str] | None = None,
+) -> list[Prediction]:
+    """One prediction per paragraph of ``doc`` from a probability matrix, with lexicon evidence.
+
+    ``items`` are :func:`paragraph_texts`, ``proba`` has one row per item and
+    one column per class of ``classes``, ``matches`` the lexicon terms of each
+    item's text. ``labels`` defaults to the most probable class of each row.
     ``probabilities`` cover all :data:`TOPIC_LABELS` (0 for a label the
     estimator was not trained on); ``evidence`` lists the lexicon hits of the
     predicted topic in the text that was read (the paragraph, plus its run-in
@@ -191,35 +214,34 @@ def topic_predictions(
     """
     from fazhi.classifiers.base import Evidence, Prediction
 
-    if not doc.paragraphs:
-        return []
-    items = paragraph_texts(doc)
-    labels, proba = clf.predict_with_proba([text for _, text in items])
-    classes = list(clf.labels)  # the columns of proba
+    if labels is None:
+        labels = [classes[i] for i in proba.argmax(axis=1)] if len(items) else []
+    rows = proba.tolist() if hasattr(proba, "tolist") else [list(r) for r in proba]
     out: list[Prediction] = []
     paragraph: Paragraph
-    for paragraph, (start, text), label, row in zip(
-        doc.paragraphs, items, labels, proba, strict=True
+    for paragraph, (start, _text), label, row, found in zip(
+        doc.paragraphs, items, labels, rows, matches, strict=True
     ):
-        probs = {t: 0.0 for t in TOPIC_LABELS}
+        probs = dict.fromkeys(TOPIC_LABELS, 0.0)
         for c, value in zip(classes, row, strict=True):
-            probs[c] = min(1.0, max(0.0, float(value)))
+            probs[c] = 0.0 if value < 0.0 else 1.0 if value > 1.0 else value
         evidence = tuple(
             Evidence(
-                start + h.start,
-                start + h.end,
-                h.term,
-                rule=f"lexicon:{h.topic}",
-                weight=h.weight,
-                note=h.note or None,
+                start + m.start,
+                start + m.end,
+                m.term,
+                rule=f"lexicon:{topic}",
+                weight=weight,
+                note=note or None,
             )
-            for h in lexicon.hits(text)
-            if h.topic == label
+            for m in found
+            for topic, weight, note in m.topics
+            if topic == label
         )
         out.append(
             Prediction.for_paragraph(
                 paragraph,
-                classifier=clf.name,
+                classifier=classifier,
                 label=label,
                 score=probs[label],
                 probabilities=probs,

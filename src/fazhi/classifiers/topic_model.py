@@ -70,13 +70,15 @@ from fazhi.classifiers.topic import (
     RETRAIN_HINT,
     TOPIC_LABELS,
     ModelError,
-    topic_predictions,
+    paragraph_predictions,
+    paragraph_texts,
 )
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from fazhi.classifiers.base import Prediction
+    from fazhi.classifiers.topic_inference import CompiledTopicModel
     from fazhi.document import Document
     from fazhi.segmentation import Segmenter
 
@@ -113,6 +115,9 @@ _WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 _HOTLINE = re.compile(r"123[0-9]{2}")
 # Numbers are folded to "0" (counts, years, percentages carry no topic), except the
 # 123xx government service hotlines (12345 政务服务, 12348 法律服务, 12315 …).
+_HAS_DIGIT = re.compile(r"\d")
+# Backends that cut exactly like jieba with fazhi's lexicon, so $FAZHI_SEGMENTER may pick them.
+_SAME_CUTS = ("jieba", "rjieba")
 _DIGITS = re.compile(r"(?<![0-9])(?!123[0-9]{2}(?![0-9]))[0-9０-９]+(?:\.[0-9]+)?")
 
 
@@ -126,12 +131,15 @@ def _segmenter() -> Segmenter:
             from fazhi.segmentation import Segmenter, load_stopwords
 
             stop = load_stopwords()
-            if _tok_backend is not None:
-                _tok_segmenter = Segmenter(backend=_tok_backend, stopwords=stop)
+            backend = _tok_backend
+            if backend is None and os.environ.get("FAZHI_SEGMENTER", "").strip() in _SAME_CUTS:
+                backend = os.environ["FAZHI_SEGMENTER"].strip()
+            if backend is not None:
+                _tok_segmenter = Segmenter(backend=backend, stopwords=stop)
             else:
                 # rjieba and jieba cut identically with fazhi's lexicon (HMM off);
-                # rjieba is ~8x faster. $FAZHI_SEGMENTER is deliberately not read:
-                # the model's vocabulary was built with jieba-compatible tokens.
+                # rjieba is ~8x faster. Other $FAZHI_SEGMENTER backends (plugins) are
+                # not used: the model's vocabulary was built with jieba's cuts.
                 try:
                     _tok_segmenter = Segmenter(backend="rjieba", stopwords=stop)
                 except Exception:  # rjieba is not installed
@@ -156,16 +164,42 @@ def set_tokenizer_backend(backend: str | None) -> None:
     clear_token_cache()
 
 
+def _topic_tokens(text: str) -> list[str]:
+    """:func:`fazhi_tokenize` without the cache (what prediction uses: texts rarely repeat)."""
+    forms = _word_forms
+    words = _segmenter().cut(text)
+    if len(forms) > _MAX_WORD_FORMS:
+        forms.clear()
+    out: list[str] = []
+    for word in words:
+        form = forms.get(word, _UNSEEN)
+        if form is _UNSEEN:
+            form = forms[word] = _word_form(word)
+        if form is not None:
+            out.append(form)
+    return out
+
+
+def _word_form(word: str) -> str | None:
+    """The form of a segmenter word the model counts, or ``None`` to drop it."""
+    if not _WORDLIKE.search(word) and not _HOTLINE.fullmatch(word):
+        return None  # punctuation, numbers
+    if _HAS_DIGIT.search(word):
+        return sys.intern(_DIGITS.sub("0", word))
+    return sys.intern(word)
+
+
+# word -> its counted form (or None); words repeat, so this saves the regex tests
+_word_forms: dict[str, str | None] = {}
+_MAX_WORD_FORMS = 200_000
+_UNSEEN: Any = object()
+
+
+# Fitting (and cross-validation, which fits many times on the same paragraphs)
+# tokenizes through this cache.
 @lru_cache(maxsize=20_000)
 def _cut_cached(text: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for word in _segmenter().cut(text):
-        if not _WORDLIKE.search(word) and not _HOTLINE.fullmatch(word):
-            continue  # punctuation, numbers
-        if any(c.isdigit() for c in word):
-            word = _DIGITS.sub("0", word)
-        out.append(sys.intern(word))
-    return tuple(out)
+    return tuple(_topic_tokens(text))
 
 
 def fazhi_tokenize(text: str) -> list[str]:
@@ -182,6 +216,7 @@ def fazhi_tokenize(text: str) -> list[str]:
 
 def clear_token_cache() -> None:
     """Forget the cached tokens of :func:`fazhi_tokenize`."""
+    _word_forms.clear()
     _cut_cached.cache_clear()
 
 
@@ -229,6 +264,10 @@ class TopicLexiconFeatures(TransformerMixin, BaseEstimator):  # type: ignore[mis
             raise NotFittedError("TopicLexiconFeatures is not fitted yet; call fit() first")
         texts = _as_texts(X)
         raw = lexicon.score_matrix(texts, lead_weight=self.lead_weight, labels=TOPIC_LABELS)
+        return self.transform_scores(raw)
+
+    def transform_scores(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The features of texts whose summed lexicon weights per label (taxonomy order) are ``raw``."""
         n = len(raw)
         total = raw.sum(axis=1, keepdims=True)
         share = np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
@@ -478,7 +517,27 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 "This TopicClassifier is not fitted yet; call fit() or use TopicClassifier.pretrained()"
             )
 
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().__getstate__()
+        state.pop("_compiled_model", None)  # rebuilt on demand; keeps pickles (joblib) small
+        return state
+
+    def _compiled(self) -> CompiledTopicModel:
+        """The fitted model arranged for fast prediction (built once per fit or load)."""
+        compiled: CompiledTopicModel | None = getattr(self, "_compiled_model", None)
+        if compiled is None or compiled.lr is not self.lr_:
+            from fazhi.classifiers.topic_inference import CompiledTopicModel
+
+            compiled = CompiledTopicModel(self, _topic_tokens)
+            self._compiled_model = compiled
+        return compiled
+
     def _features(self, texts: list[str]) -> sp.csr_matrix:
+        """The feature matrix, computed by :mod:`fazhi.classifiers.topic_inference`."""
+        return self._compiled().features(texts)
+
+    def _sklearn_features(self, texts: list[str]) -> sp.csr_matrix:
+        """The feature matrix from scikit-learn's own transforms (the reference for the fast path)."""
         blocks = []
         if self.word_vectorizer_ is not None:
             blocks.append(self.word_vectorizer_.transform(texts))
@@ -494,7 +553,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         texts = _as_texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return self.lr_.decision_function(self._features(texts))  # type: ignore[no-any-return]
+        return self._compiled().decision_function(texts)
 
     def predict_proba(self, X: Iterable[str]) -> NDArray[np.float64]:
         """Class probabilities (columns follow ``classes_``)."""
@@ -502,7 +561,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         texts = _as_texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return self.lr_.predict_proba(self._features(texts))  # type: ignore[no-any-return]
+        return self._compiled().predict_proba(texts)
 
     def predict(self, X: Iterable[str]) -> list[str]:
         """The topic of each paragraph text, as a list of str."""
@@ -524,7 +583,14 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def classify(self, doc: Document) -> list[Prediction]:
         """One :class:`~fazhi.Prediction` per paragraph, with probabilities and lexicon evidence."""
         self._check_fitted()
-        return topic_predictions(self, doc, self.lexicon_)
+        if not doc.paragraphs:
+            return []
+        compiled = self._compiled()
+        items = paragraph_texts(doc)
+        texts = [text for _, text in items]
+        matches = compiled.lexicon_matches(texts)
+        proba = compiled.predict_proba(texts, matches)
+        return paragraph_predictions(self.name, compiled.classes, doc, items, proba, matches)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

@@ -32,6 +32,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from fazhi.errors import UnknownNameError
+from fazhi.segmentation.dag import DagCutter
 
 if TYPE_CHECKING:
     import rjieba
@@ -217,6 +218,18 @@ class JiebaBackend:
         if directory is not None:
             tok.tmp_dir = str(directory)
         self._built = False
+        # HMM-free cuts by fazhi's faster, identical implementation of jieba's
+        # algorithm (fazhi.segmentation.dag) for the jieba version it was checked
+        # against; FAZHI_JIEBA_DAG=0 uses jieba's own code.
+        self._dag: DagCutter | None = None
+        patterns = [getattr(jieba, n, None) for n in ("re_han_default", "re_skip_default", "re_eng")]
+        if (
+            os.environ.get("FAZHI_JIEBA_DAG", "1") != "0"
+            and self.version.startswith("0.42")  # the jieba whose algorithm dag.py reproduces
+            and all(isinstance(p, re.Pattern) for p in patterns)
+        ):
+            han, skip, eng = patterns
+            self._dag = DagCutter(tok, han=han, skip=skip, eng=eng)
 
     def __repr__(self) -> str:
         return f"<JiebaBackend jieba {self.version} built={self._built}>"
@@ -321,6 +334,8 @@ class JiebaBackend:
     def cut(self, text: str, hmm: bool) -> list[str]:
         if not self._built:
             self._ensure_built()
+        if not hmm and self._dag is not None:
+            return self._dag.lcut(text)
         result: list[str] = self._tok.lcut(text, False, hmm)
         return result
 
