@@ -11,6 +11,10 @@ Features (each block can be switched off):
   baseline uses), scaled by ``lexicon_weight``.
 
 A multinomial :class:`~sklearn.linear_model.LogisticRegression` reads them.
+:meth:`TopicClassifier.predict_proba` then mixes the regression's
+probabilities with the keyword baseline's (``keyword_blend``), read off the
+lexicon feature columns, so the model cannot stray far from the lexicon
+evidence on text unlike its training data.
 Fitting caps BLAS threads (threadpoolctl) and the vocabulary sizes
 (``*_max_features``, ``*_min_df``), so it is fast and its memory bounded.
 
@@ -62,6 +66,8 @@ from fazhi._version import __version__ as _fazhi_version
 from fazhi.classifiers.keyword_topic import (
     TopicLexicon,
     _as_texts,
+    _softmax,
+    keyword_scores,
     parse_topic_lexicon,
     resolve_lexicon,
 )
@@ -324,6 +330,14 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         its :class:`TopicLexiconFeatures` (``0`` switches them off).
     ``C`` / ``class_weight`` / ``max_iter`` / ``tol`` / ``random_state``
         passed to :class:`~sklearn.linear_model.LogisticRegression` (lbfgs).
+    ``keyword_blend``
+        weight ``a`` (0 to 1) of the keyword baseline in :meth:`predict_proba`:
+        ``(1 - a) * P_lr + a * P_keyword``, where ``P_keyword`` is
+        :meth:`KeywordTopicClassifier.predict_proba
+        <fazhi.classifiers.keyword_topic.KeywordTopicClassifier.predict_proba>`
+        (softmax of the lexicon scores, ``general`` floored at ``min_score``)
+        with this model's lexicon and ``lead_weight``. ``0`` gives the plain
+        regression. :meth:`decision_function` is always the regression's.
     ``n_threads``
         BLAS/OpenMP threads while fitting (threadpoolctl); 1 is fastest on
         small machines, ``None`` leaves the library default.
@@ -361,6 +375,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         tol: float = 1e-4,
         random_state: int | None = 0,
         n_threads: int | None = 1,
+        keyword_blend: float = 0.5,
     ) -> None:
         self.use_words = use_words
         self.word_ngram_range = word_ngram_range
@@ -379,6 +394,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.tol = tol
         self.random_state = random_state
         self.n_threads = n_threads
+        self.keyword_blend = keyword_blend
 
     # -- fitting ------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -397,6 +413,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"C must be a positive number, not {self.C!r}")
         if self.lexicon_weight < 0:
             raise ValueError("lexicon_weight must be >= 0")
+        blend = self.keyword_blend
+        if not (isinstance(blend, (int, float)) and 0.0 <= blend <= 1.0):
+            raise ValueError(f"keyword_blend must be a number from 0 to 1, not {blend!r}")
 
     def fit(
         self,
@@ -497,12 +516,49 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self.lr_.decision_function(self._features(texts))  # type: ignore[no-any-return]
 
     def predict_proba(self, X: Iterable[str]) -> NDArray[np.float64]:
-        """Class probabilities (columns follow ``classes_``)."""
+        """Class probabilities (columns follow ``classes_``).
+
+        The regression's probabilities, mixed with the keyword baseline's when
+        ``keyword_blend`` > 0: ``(1 - a) * P_lr + a * P_keyword`` (see the class
+        docstring). Rows sum to 1.
+        """
         self._check_fitted()
         texts = _as_texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return self.lr_.predict_proba(self._features(texts))  # type: ignore[no-any-return]
+        features = self._features(texts)
+        proba: NDArray[np.float64] = self.lr_.predict_proba(features)
+        blend = float(self.keyword_blend or 0.0)
+        if blend > 0.0:
+            proba = (1.0 - blend) * proba + blend * self._keyword_proba(texts, features)
+        return proba
+
+    def _keyword_proba(self, texts: list[str], features: sp.csr_matrix) -> NDArray[np.float64]:
+        """The keyword baseline's probabilities over ``classes_`` (post-processing, after the features).
+
+        With lexicon features the raw lexicon scores are read back from their
+        first ``len(TOPIC_LABELS)`` columns (``log1p(score) * scale``, the
+        block is the last one of the feature matrix); without them the lexicon
+        is scored here. Then exactly :class:`KeywordTopicClassifier`'s rule:
+        ``general`` floored at ``min_score``, softmax (temperature 1).
+        """
+        classes = [str(c) for c in self.classes_]
+        lf = self.lexicon_features_
+        if lf is not None and lf.scale:
+            start = features.shape[1] - int(lf.n_features_out_)
+            logs = features[:, start : start + len(TOPIC_LABELS)].toarray()
+            # undo log1p and the scale; round away the float error of the round
+            # trip (2.0 must stay 2.0 for the min_score comparison)
+            by_topic = np.round(np.expm1(logs / float(lf.scale)), 9)
+            min_score = float(lf.min_score)
+            raw = np.zeros((len(texts), len(classes)))
+            for j, label in enumerate(classes):
+                if label in TOPIC_LABELS:
+                    raw[:, j] = by_topic[:, TOPIC_LABELS.index(label)]
+        else:
+            min_score = float(TopicLexiconFeatures().min_score)
+            raw = self.lexicon_.score_matrix(texts, lead_weight=self.lead_weight, labels=classes)
+        return _softmax(keyword_scores(raw, classes, min_score))
 
     def predict(self, X: Iterable[str]) -> list[str]:
         """The topic of each paragraph text, as a list of str."""
