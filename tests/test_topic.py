@@ -452,6 +452,11 @@ def test_shipped_metadata_records_a_win_over_the_keyword_baseline() -> None:
     assert cv["n_groups"] == 28
     assert cv["macro_f1"] > cv["baseline_macro_f1"]
     assert cv["accuracy"] > cv["baseline_accuracy"]
+    # the criterion: never below the keyword baseline on any split
+    assert len(cv["folds"]) == 5
+    assert all(f["macro_f1"] >= f["baseline_macro_f1"] for f in cv["folds"])
+    assert cv["worst_fold_margin"] >= 0
+    assert meta["params"]["keyword_blend"] == TopicClassifier.pretrained().keyword_blend
     assert meta["lexicon"]["version"] == load_topic_lexicon().version
     assert meta["lexicon"]["sha256"] == load_topic_lexicon().sha256
 
