@@ -191,6 +191,51 @@ def test_unfitted_and_bad_input() -> None:
         )
 
 
+def test_keyword_blend_mixes_the_baselines_probabilities(tiny: list[Example]) -> None:
+    X = [e.text for e in tiny]
+    y = [e.label for e in tiny]
+    texts = [
+        *X[:60],
+        "坚持以习近平新时代中国特色社会主义思想为指导。",
+        "一段没有任何主题词的文字。",
+    ]
+    keyword = KeywordTopicClassifier().fit(X, y)
+    plain = TopicClassifier(**SMALL, keyword_blend=0.0).fit(X, y)
+    lr = plain.predict_proba(texts)
+    # the numpy prediction path equals scikit-learn's to rounding
+    np.testing.assert_allclose(
+        lr, plain.lr_.predict_proba(plain._features(texts)), rtol=0, atol=1e-12
+    )
+    for lexicon_weight in (1.0, 2.0, 0.0):  # read off the lexicon columns, or scored directly
+        for blend in (0.3, 1.0):
+            clf = TopicClassifier(**SMALL, lexicon_weight=lexicon_weight, keyword_blend=blend)
+            clf.fit(X, y)
+            base = clf.lr_.predict_proba(clf._features(texts))
+            expected = (1 - blend) * base + blend * keyword.predict_proba(texts)
+            np.testing.assert_allclose(clf.predict_proba(texts), expected, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(clf.predict_proba(texts).sum(axis=1), 1.0)
+            # decision_function stays the regression's
+            np.testing.assert_allclose(
+                clf.decision_function(texts),
+                clf.lr_.decision_function(clf._features(texts)),
+                rtol=0,
+                atol=1e-9,
+            )
+    # with the whole weight on the baseline the model ranks like the baseline
+    only_kw = TopicClassifier(**SMALL, keyword_blend=1.0).fit(X, y)
+    np.testing.assert_allclose(
+        only_kw.predict_proba(texts), keyword.predict_proba(texts), atol=1e-12
+    )
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "half", None])
+def test_keyword_blend_must_be_between_0_and_1(bad: object) -> None:
+    with pytest.raises(ValueError, match="keyword_blend"):
+        TopicClassifier(keyword_blend=bad).fit(
+            ["行政复议", "行政执法"], ["disputes", "enforcement"]
+        )
+
+
 def test_pipeline_and_grid_search_with_group_kfold(tiny: list[Example]) -> None:
     X = [e.text for e in tiny]
     y = [e.label for e in tiny]
@@ -413,6 +458,11 @@ def test_shipped_metadata_records_a_win_over_the_keyword_baseline() -> None:
     assert cv["n_groups"] == 28
     assert cv["macro_f1"] > cv["baseline_macro_f1"]
     assert cv["accuracy"] > cv["baseline_accuracy"]
+    # the criterion: never below the keyword baseline on any split
+    assert len(cv["folds"]) == 5
+    assert all(f["macro_f1"] >= f["baseline_macro_f1"] for f in cv["folds"])
+    assert cv["worst_fold_margin"] >= 0
+    assert meta["params"]["keyword_blend"] == TopicClassifier.pretrained().keyword_blend
     assert meta["lexicon"]["version"] == load_topic_lexicon().version
     assert meta["lexicon"]["sha256"] == load_topic_lexicon().sha256
 

@@ -139,7 +139,9 @@ _TERM_CHARS = "行政执法复议决策法治a[]^-\\.|*?()"
 def test_trie_pattern_finds_what_the_longest_first_alternation_finds(
     terms: list[str], text: str
 ) -> None:
-    plain = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=lambda t: (-len(t), t))))
+    plain = re.compile(
+        "|".join(re.escape(t) for t in sorted(set(terms), key=lambda t: (-len(t), t)))
+    )
     trie = _longest_match_pattern(terms)
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
 

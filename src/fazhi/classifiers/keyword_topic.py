@@ -48,6 +48,7 @@ __all__ = [
     "LexiconHit",
     "LexiconMatch",
     "TopicLexicon",
+    "keyword_scores",
     "load_topic_lexicon",
     "parse_topic_lexicon",
 ]
@@ -307,6 +308,32 @@ def resolve_lexicon(lexicon: str | os.PathLike[str] | TopicLexicon | None) -> To
     raise TypeError(f"lexicon must be None, a path or a TopicLexicon, not {type(lexicon).__name__}")
 
 
+def keyword_scores(
+    raw: NDArray[np.float64], classes: Sequence[str], min_score: float
+) -> NDArray[np.float64]:
+    """The keyword baseline's decision scores from raw lexicon scores (columns follow ``classes``).
+
+    ``raw`` holds the summed lexicon weights per class (lead-sentence hits
+    already counted ``lead_weight`` times). ``general`` is raised to
+    ``min_score`` when no task-area class reaches it; every other column is
+    ``raw`` unchanged. Returns a new array. Shared by
+    :class:`KeywordTopicClassifier` and the keyword blend of
+    :class:`~fazhi.classifiers.topic_model.TopicClassifier`.
+    """
+    out = np.array(raw, dtype=np.float64, copy=True)
+    classes = [str(c) for c in classes]
+    if GENERAL in classes:
+        g = classes.index(GENERAL)
+        specific = np.delete(out, g, axis=1)
+        best = specific.max(axis=1) if specific.shape[1] else np.zeros(len(out))
+        # general wins when no task area reaches min_score, or when the preamble
+        # vocabulary outweighs every task area (ties go to the task area: general
+        # is last in taxonomy order)
+        floor = float(min_score)
+        out[:, g] = np.where(best < floor, np.maximum(out[:, g], floor), out[:, g])
+    return out
+
+
 def _softmax(z: NDArray[np.float64]) -> NDArray[np.float64]:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -389,16 +416,7 @@ class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
         texts = _as_texts(X)
         classes = [str(c) for c in self._classes()]
         raw = self._lexicon().score_matrix(texts, lead_weight=self.lead_weight, labels=classes)
-        if GENERAL in classes:
-            g = classes.index(GENERAL)
-            specific = np.delete(raw, g, axis=1)
-            best = specific.max(axis=1) if specific.shape[1] else np.zeros(len(texts))
-            # general wins when no task area reaches min_score, or when the preamble
-            # vocabulary outweighs every task area (ties go to the task area: general
-            # is last in taxonomy order)
-            floor = float(self.min_score)
-            raw[:, g] = np.where(best < floor, np.maximum(raw[:, g], floor), raw[:, g])
-        return raw
+        return keyword_scores(raw, classes, self.min_score)
 
     def decision_function(self, X: Iterable[str]) -> NDArray[np.float64]:
         """Per-class scores (columns follow ``classes_``)."""

@@ -244,7 +244,12 @@ class CompiledTopicModel:
                 table = _NgramTable(vocab, lambda t: t.split(" "), token_ids.__getitem__)
             else:
                 self.word_fallback = wv
-            self.word = (table, np.asarray(wv.idf_, np.float64), coef_t[offset : offset + width], offset)
+            self.word = (
+                table,
+                np.asarray(wv.idf_, np.float64),
+                coef_t[offset : offset + width],
+                offset,
+            )
             offset += width
         cv = clf.char_vectorizer_
         if cv is not None:
@@ -255,9 +260,23 @@ class CompiledTopicModel:
                 table = _NgramTable(vocab, list, ord)
             else:
                 self.char_fallback = cv
-            self.char = (table, np.asarray(cv.idf_, np.float64), coef_t[offset : offset + width], offset)
+            self.char = (
+                table,
+                np.asarray(cv.idf_, np.float64),
+                coef_t[offset : offset + width],
+                offset,
+            )
             offset += width
-        self.lexicon_features = clf.lexicon_features_
+        lf = clf.lexicon_features_
+        self.lexicon_features = lf
+        # the lexicon scores' settings: those of the lexicon features, else the defaults
+        # the keyword blend uses (TopicClassifier.lead_weight, min_score 2.0)
+        self.lead_weight = float(lf.lead_weight if lf is not None else clf.lead_weight)
+        if lf is None:
+            from fazhi.classifiers.topic_model import TopicLexiconFeatures
+
+            lf_defaults = TopicLexiconFeatures()
+        self.min_score = float((lf if lf is not None else lf_defaults).min_score)
         self.lexicon_coef = coef_t[offset:]
         self.lexicon_offset = offset
 
@@ -300,17 +319,15 @@ class CompiledTopicModel:
         rows, cols = table.lookup(ids, row_of, end_of)
         return _tfidf(rows, cols, len(texts), idf)
 
-    def _lexicon_block(
+    def _lexicon_scores(
         self, texts: Sequence[str], matches: Sequence[Sequence[LexiconMatch]]
-    ) -> NDArray[np.float64] | None:
-        lf = self.lexicon_features
-        if lf is None:
-            return None
+    ) -> NDArray[np.float64]:
+        """Summed lexicon weights per topic (columns in ``TOPIC_LABELS`` order), lead sentence counted ``lead_weight`` times."""
         from fazhi.classifiers.topic import TOPIC_LABELS
 
         index = {t: i for i, t in enumerate(TOPIC_LABELS)}
         raw = np.zeros((len(texts), len(TOPIC_LABELS)), dtype=np.float64)
-        lead_weight = float(lf.lead_weight)
+        lead_weight = self.lead_weight
         for row, (text, found) in enumerate(zip(texts, matches, strict=True)):
             if not found:
                 continue
@@ -323,7 +340,7 @@ class CompiledTopicModel:
                     i = index.get(topic)
                     if i is not None:
                         out[i] += weight * factor
-        return lf.transform_scores(raw)  # type: ignore[no-any-return]
+        return raw
 
     # -- features and probabilities ----------------------------------------------------
     def features(
@@ -334,23 +351,37 @@ class CompiledTopicModel:
 
         n = len(texts)
         blocks: list[Any] = []
-        for triplets, block in ((self._word_triplets(texts), self.word), (self._char_triplets(texts), self.char)):
+        for triplets, block in (
+            (self._word_triplets(texts), self.word),
+            (self._char_triplets(texts), self.char),
+        ):
             if triplets is not None and block is not None:
                 r, c, v = triplets
                 blocks.append(sp.csr_matrix((v, (r, c)), shape=(n, len(block[1]))))
         if self.lexicon_features is not None:
-            lex = self._lexicon_block(texts, self.lexicon_matches(texts) if matches is None else matches)
-            blocks.append(sp.csr_matrix(lex))
+            if matches is None:
+                matches = self.lexicon_matches(texts)
+            raw = self._lexicon_scores(texts, matches)
+            blocks.append(sp.csr_matrix(self.lexicon_features.transform_scores(raw)))
         return sp.hstack(blocks, format="csr")
 
     def decision_function(
-        self, texts: Sequence[str], matches: Sequence[Sequence[LexiconMatch]] | None = None
+        self,
+        texts: Sequence[str],
+        matches: Sequence[Sequence[LexiconMatch]] | None = None,
+        raw: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        """``X @ coef.T + intercept`` for the features ``X`` of ``texts``, without building ``X``."""
+        """``X @ coef.T + intercept`` for the features ``X`` of ``texts``, without building ``X``.
+
+        ``raw`` (the :meth:`_lexicon_scores`) is computed from ``matches`` when not given.
+        """
         n = len(texts)
         scores = np.zeros((n, len(self.intercept)), dtype=np.float64)
         scores += self.intercept
-        for triplets, block in ((self._word_triplets(texts), self.word), (self._char_triplets(texts), self.char)):
+        for triplets, block in (
+            (self._word_triplets(texts), self.word),
+            (self._char_triplets(texts), self.char),
+        ):
             if triplets is None or block is None or not len(triplets[0]):
                 continue
             r, c, v = triplets
@@ -359,21 +390,61 @@ class CompiledTopicModel:
             starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
             scores[r[starts]] += np.add.reduceat(contributions, starts, axis=0)
         if self.lexicon_features is not None:
-            lex = self._lexicon_block(texts, self.lexicon_matches(texts) if matches is None else matches)
-            scores += lex @ self.lexicon_coef
+            if raw is None:
+                raw = self._lexicon_scores(
+                    texts, self.lexicon_matches(texts) if matches is None else matches
+                )
+            scores += self.lexicon_features.transform_scores(raw) @ self.lexicon_coef
         return scores.ravel() if scores.shape[1] == 1 else scores
 
-    def predict_proba(
-        self, texts: Sequence[str], matches: Sequence[Sequence[LexiconMatch]] | None = None
+    def regression_proba(
+        self,
+        texts: Sequence[str],
+        matches: Sequence[Sequence[LexiconMatch]] | None = None,
+        raw: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        """Class probabilities of ``texts`` (columns follow ``classes``)."""
+        """The logistic regression's class probabilities (columns follow ``classes``)."""
         if not self.multinomial:
             return self.lr.predict_proba(self.features(texts, matches))  # type: ignore[no-any-return]
-        scores = self.decision_function(texts, matches)
+        scores = self.decision_function(texts, matches, raw)
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
         return scores
+
+    def keyword_proba(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The keyword baseline's probabilities from lexicon scores ``raw`` (columns follow ``classes``).
+
+        Exactly :meth:`KeywordTopicClassifier.predict_proba`'s rule: ``general``
+        floored at ``min_score`` when no task area reaches it, then a softmax.
+        """
+        from fazhi.classifiers.keyword_topic import _softmax, keyword_scores
+        from fazhi.classifiers.topic import TOPIC_LABELS
+
+        columns = [TOPIC_LABELS.index(c) if c in TOPIC_LABELS else -1 for c in self.classes]
+        by_class = np.zeros((len(raw), len(self.classes)), dtype=np.float64)
+        for j, col in enumerate(columns):
+            if col >= 0:
+                by_class[:, j] = raw[:, col]
+        return _softmax(keyword_scores(by_class, self.classes, self.min_score))
+
+    def predict_proba(
+        self,
+        texts: Sequence[str],
+        matches: Sequence[Sequence[LexiconMatch]] | None = None,
+        *,
+        blend: float = 0.0,
+    ) -> NDArray[np.float64]:
+        """``(1 - blend) * regression_proba + blend * keyword_proba`` of ``texts``."""
+        raw = None
+        if self.lexicon_features is not None or blend > 0.0:
+            if matches is None:
+                matches = self.lexicon_matches(texts)
+            raw = self._lexicon_scores(texts, matches)
+        proba = self.regression_proba(texts, matches, raw)
+        if blend > 0.0 and raw is not None:
+            proba = (1.0 - blend) * proba + blend * self.keyword_proba(raw)
+        return proba
 
 
 def _sorted_triplets(X: Any) -> Triplets:

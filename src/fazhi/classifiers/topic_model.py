@@ -11,6 +11,10 @@ Features (each block can be switched off):
   baseline uses), scaled by ``lexicon_weight``.
 
 A multinomial :class:`~sklearn.linear_model.LogisticRegression` reads them.
+:meth:`TopicClassifier.predict_proba` then mixes the regression's
+probabilities with the keyword baseline's (``keyword_blend``), read off the
+lexicon feature columns, so the model cannot stray far from the lexicon
+evidence on text unlike its training data.
 Fitting caps BLAS threads (threadpoolctl) and the vocabulary sizes
 (``*_max_features``, ``*_min_df``), so it is fast and its memory bounded.
 
@@ -363,6 +367,14 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         its :class:`TopicLexiconFeatures` (``0`` switches them off).
     ``C`` / ``class_weight`` / ``max_iter`` / ``tol`` / ``random_state``
         passed to :class:`~sklearn.linear_model.LogisticRegression` (lbfgs).
+    ``keyword_blend``
+        weight ``a`` (0 to 1) of the keyword baseline in :meth:`predict_proba`:
+        ``(1 - a) * P_lr + a * P_keyword``, where ``P_keyword`` is
+        :meth:`KeywordTopicClassifier.predict_proba
+        <fazhi.classifiers.keyword_topic.KeywordTopicClassifier.predict_proba>`
+        (softmax of the lexicon scores, ``general`` floored at ``min_score``)
+        with this model's lexicon and ``lead_weight``. ``0`` gives the plain
+        regression. :meth:`decision_function` is always the regression's.
     ``n_threads``
         BLAS/OpenMP threads while fitting (threadpoolctl); 1 is fastest on
         small machines, ``None`` leaves the library default.
@@ -400,6 +412,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         tol: float = 1e-4,
         random_state: int | None = 0,
         n_threads: int | None = 1,
+        keyword_blend: float = 0.5,
     ) -> None:
         self.use_words = use_words
         self.word_ngram_range = word_ngram_range
@@ -418,6 +431,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.tol = tol
         self.random_state = random_state
         self.n_threads = n_threads
+        self.keyword_blend = keyword_blend
 
     # -- fitting ------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -436,6 +450,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"C must be a positive number, not {self.C!r}")
         if self.lexicon_weight < 0:
             raise ValueError("lexicon_weight must be >= 0")
+        blend = self.keyword_blend
+        if not (isinstance(blend, (int, float)) and 0.0 <= blend <= 1.0):
+            raise ValueError(f"keyword_blend must be a number from 0 to 1, not {blend!r}")
 
     def fit(
         self,
@@ -556,12 +573,17 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self._compiled().decision_function(texts)
 
     def predict_proba(self, X: Iterable[str]) -> NDArray[np.float64]:
-        """Class probabilities (columns follow ``classes_``)."""
+        """Class probabilities (columns follow ``classes_``).
+
+        The regression's probabilities, mixed with the keyword baseline's when
+        ``keyword_blend`` > 0: ``(1 - a) * P_lr + a * P_keyword`` (see the class
+        docstring). Rows sum to 1.
+        """
         self._check_fitted()
         texts = _as_texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return self._compiled().predict_proba(texts)
+        return self._compiled().predict_proba(texts, blend=float(self.keyword_blend or 0.0))
 
     def predict(self, X: Iterable[str]) -> list[str]:
         """The topic of each paragraph text, as a list of str."""
@@ -589,7 +611,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         items = paragraph_texts(doc)
         texts = [text for _, text in items]
         matches = compiled.lexicon_matches(texts)
-        proba = compiled.predict_proba(texts, matches)
+        proba = compiled.predict_proba(texts, matches, blend=float(self.keyword_blend or 0.0))
         return paragraph_predictions(self.name, compiled.classes, doc, items, proba, matches)
 
     def __sklearn_tags__(self) -> Any:

@@ -222,7 +222,9 @@ class JiebaBackend:
         # algorithm (fazhi.segmentation.dag) for the jieba version it was checked
         # against; FAZHI_JIEBA_DAG=0 uses jieba's own code.
         self._dag: DagCutter | None = None
-        patterns = [getattr(jieba, n, None) for n in ("re_han_default", "re_skip_default", "re_eng")]
+        patterns = [
+            getattr(jieba, n, None) for n in ("re_han_default", "re_skip_default", "re_eng")
+        ]
         if (
             os.environ.get("FAZHI_JIEBA_DAG", "1") != "0"
             and self.version.startswith("0.42")  # the jieba whose algorithm dag.py reproduces

@@ -31,7 +31,14 @@ class DagCutter:
     jieba's own block and English-letter patterns.
     """
 
-    def __init__(self, tokenizer: object, *, han: re.Pattern[str], skip: re.Pattern[str], eng: re.Pattern[str]) -> None:
+    def __init__(
+        self,
+        tokenizer: object,
+        *,
+        han: re.Pattern[str],
+        skip: re.Pattern[str],
+        eng: re.Pattern[str],
+    ) -> None:
         self._tok = tokenizer
         self._han = han
         self._skip = skip
