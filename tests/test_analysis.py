@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import fazhi
 from analysis_plugins import BrokenPlugin, StandIns
 from fazhi.analysis import Analysis, FailedAnalysis
+from fazhi.classifiers.base import Evidence
 from fazhi.errors import InputError, PluginError, UnknownNameError
 
 REPORT = """某区2024年度法治政府建设报告
@@ -272,3 +274,26 @@ def test_progress_bar_on_request_and_off_when_not_a_terminal(stand_ins, capsys):
     assert "fazhi" in capsys.readouterr().err
     assert len(list(fazhi.analyze_many(docs))) == 3  # stderr is not a terminal under pytest
     assert capsys.readouterr().err == ""
+
+
+def test_analysis_pickles_to_an_equal_analysis() -> None:
+    """Worker processes send analyses back pickled; nothing may change on the way."""
+    import pickle
+
+    from fazhi.classifiers.base import Prediction
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    for result in fazhi.analyze_many(sorted(seeds.glob("00[14]_*.txt"))):
+        copy = pickle.loads(pickle.dumps(result))
+        assert copy.to_dict(text=True) == result.to_dict(text=True)
+        assert copy.predictions == result.predictions
+
+    pred = Prediction("x", "y", 0.5, 0, 1, evidence=(Tagged(0, 1, "a", tag="t"),))
+    assert pickle.loads(pickle.dumps(pred)).evidence[0] == Tagged(0, 1, "a", tag="t")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Tagged(Evidence):
+    """A plugin's own Evidence subclass: pickled with the default protocol, fields kept."""
+
+    tag: str = ""

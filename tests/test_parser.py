@@ -205,3 +205,20 @@ def test_a_single_text_is_not_split_as_a_compilation():
         0,
         len("标题\n\n(2022年1月1日)\n\n正文。"),
     )
+
+
+def test_pickle_round_trip_is_equal_and_compact() -> None:
+    """Documents pickle without repeating each node's text (analyze_many sends them between processes)."""
+    import pickle
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")):
+        for doc in fazhi.read(path):
+            blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+            copy = pickle.loads(blob)
+            assert copy == doc
+            assert copy.to_dict() == doc.to_dict()
+            # a section's paragraphs are the document's paragraph objects, as after parsing
+            for section in copy.walk_sections():
+                for p in section.paragraphs:
+                    assert copy.paragraphs[p.index] is p
+            assert len(blob) < 3 * len(doc.text.encode("utf-8")) + 4000

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, SupportsIndex
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -302,6 +302,32 @@ class Document:
     encoding: str | None = None
     """The encoding the source bytes were decoded from (``None`` for ``str`` input)."""
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        if type(self) is not Document:  # a subclass keeps the default pickling
+            return object.__reduce_ex__(self, protocol)
+        # Pickled without the text of each node: a section's text holds all of
+        # its subsections' and paragraphs', so the default pickle stores the
+        # document's text several times over. Nodes are stored as their other
+        # fields and get ``text[start:end]`` back when loaded (a third of the
+        # size; it matters when analyze_many's worker processes send results).
+        paragraphs = self.paragraphs
+        packed_paragraphs = tuple(_pack_node(p, self.text, ()) for p in paragraphs)
+        return (
+            _unpickle_document,
+            (
+                _PICKLE_FORMAT,
+                self.text,
+                packed_paragraphs,
+                _pack_node(self.title, self.text, paragraphs),
+                _pack_node(self.meta, self.text, paragraphs),
+                _pack_node(self.sections, self.text, paragraphs),
+                _pack_node(self.noise, self.text, paragraphs),
+                self.source,
+                self.source_span,
+                self.encoding,
+            ),
+        )
+
     def __repr__(self) -> str:
         title = self.title.text if self.title else None
         return (
@@ -421,3 +447,85 @@ class Document:
         yield from self.headings()
         yield from self.paragraphs
         yield from self.noise
+
+
+# -- compact pickling -------------------------------------------------------------
+
+_PICKLE_FORMAT = 1
+_NODE_CLASSES: tuple[type, ...] = (
+    Span,
+    Sentence,
+    NoiseSpan,
+    MetaField,
+    Heading,
+    Paragraph,
+    Section,
+    Meta,
+)
+_NODE_CODE = {cls: i for i, cls in enumerate(_NODE_CLASSES)}
+_PARAGRAPH_REF = -1
+
+
+def _pack_node(value: Any, text: str, paragraphs: tuple[Paragraph, ...]) -> Any:
+    """``value`` with every node as a list ``[class code, fields...]``, its text left out when it is ``text[start:end]``."""
+    code = _NODE_CODE.get(type(value))
+    if code is not None:
+        if (
+            type(value) is Paragraph
+            and value.index < len(paragraphs)
+            and paragraphs[value.index] is value
+        ):
+            return [_PARAGRAPH_REF, value.index]
+        out: list[Any] = [code]
+        for f in fields(value):
+            v = getattr(value, f.name)
+            if f.name == "text" and isinstance(value, Span) and v == text[value.start : value.end]:
+                v = None
+            out.append(_pack_node(v, text, paragraphs))
+        return out
+    if type(value) is tuple:
+        return tuple(_pack_node(v, text, paragraphs) for v in value)
+    return value
+
+
+def _unpack_node(value: Any, text: str, paragraphs: tuple[Paragraph, ...]) -> Any:
+    if type(value) is list:
+        code = value[0]
+        if code == _PARAGRAPH_REF:
+            return paragraphs[value[1]]
+        cls = _NODE_CLASSES[code]
+        args = [_unpack_node(v, text, paragraphs) for v in value[1:]]
+        if issubclass(cls, Span) and args[2] is None:
+            args[2] = text[args[0] : args[1]]
+        return cls(*args)
+    if type(value) is tuple:
+        return tuple(_unpack_node(v, text, paragraphs) for v in value)
+    return value
+
+
+def _unpickle_document(
+    version: int,
+    text: str,
+    packed_paragraphs: tuple[Any, ...],
+    title: Any,
+    meta: Any,
+    sections: Any,
+    noise: Any,
+    source: str | None,
+    source_span: tuple[int, int] | None,
+    encoding: str | None,
+) -> Document:
+    if version != _PICKLE_FORMAT:
+        raise ValueError(f"unknown fazhi Document pickle format {version!r}")
+    paragraphs = tuple(_unpack_node(p, text, ()) for p in packed_paragraphs)
+    return Document(
+        text=text,
+        title=_unpack_node(title, text, paragraphs),
+        meta=_unpack_node(meta, text, paragraphs),
+        sections=_unpack_node(sections, text, paragraphs),
+        paragraphs=paragraphs,
+        noise=_unpack_node(noise, text, paragraphs),
+        source=source,
+        source_span=source_span,
+        encoding=encoding,
+    )

@@ -54,7 +54,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, SupportsIndex, cast, runtime_checkable
 
 from fazhi.errors import PluginError
 
@@ -115,6 +115,13 @@ class Evidence:
             "note": self.note,
         }
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        # the constructor with positional fields: smaller and faster to load than the
+        # dataclass default (a state dict set field by field); subclasses keep the default
+        if type(self) is not Evidence:
+            return object.__reduce_ex__(self, protocol)
+        return (Evidence, (self.start, self.end, self.text, self.rule, self.weight, self.note))
+
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
@@ -146,6 +153,26 @@ class Prediction:
         object.__setattr__(self, "probabilities", dict(self.probabilities))
         object.__setattr__(self, "data", dict(self.data))
         object.__setattr__(self, "evidence", tuple(self.evidence))
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        # see Evidence.__reduce_ex__; analyze_many's workers send many of these
+        if type(self) is not Prediction:
+            return object.__reduce_ex__(self, protocol)
+        return (
+            Prediction,
+            (
+                self.classifier,
+                self.label,
+                self.score,
+                self.start,
+                self.end,
+                self.level,
+                self.target,
+                self.probabilities,
+                self.evidence,
+                self.data,
+            ),
+        )
 
     # -- convenience constructors ----------------------------------------
     @classmethod

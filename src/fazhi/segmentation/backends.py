@@ -222,7 +222,7 @@ class JiebaBackend:
         # algorithm (fazhi.segmentation.dag) for the jieba version it was checked
         # against; FAZHI_JIEBA_DAG=0 uses jieba's own code.
         self._dag: DagCutter | None = None
-        patterns = [
+        patterns: list[Any] = [
             getattr(jieba, n, None) for n in ("re_han_default", "re_skip_default", "re_eng")
         ]
         if (
