@@ -427,6 +427,20 @@ class _Joined:
         self.text = "\n".join(pieces)
         self.dstarts, self.jstarts, self.jends, self.ukeys = dstarts, jstarts, jends, ukeys
 
+    @classmethod
+    def of_spans(cls, spans: Sequence[Any]) -> _Joined:
+        """The joined text of document spans (objects with ``start``/``end``/``text``,
+        such as paragraphs), whose ``text`` already holds ``doc.text[start:end]``."""
+        self = cls.__new__(cls)
+        pieces = [s.text for s in spans]
+        ends = list(itertools.accumulate([len(t) + 1 for t in pieces], initial=0))
+        self.text = "\n".join(pieces)
+        self.dstarts = [s.start for s in spans]
+        self.jstarts = ends[:-1]
+        self.jends = [e - 1 for e in ends[1:]]
+        self.ukeys = [""] * len(pieces)
+        return self
+
     def key_at(self, pos: int) -> str:
         """The key (metadata key, noise kind …) of the unit that holds ``pos``."""
         return self.ukeys[bisect.bisect_right(self.jstarts, pos) - 1]
@@ -581,6 +595,9 @@ class DocView:
         """The units of ``scope`` (restricted to ``keys`` for meta/noise) joined by newlines."""
         cache_key = (scope, keys if scope in _KEYED_SCOPES else ())
         found = self._cache.get(cache_key)
+        if found is None and scope == "body":
+            # the paragraphs carry their text: no slicing, and no Python loop
+            found = self._cache[cache_key] = _Joined.of_spans(self.doc.paragraphs)
         if found is None:
             units = self.units(scope)
             if cache_key[1]:
@@ -1111,11 +1128,12 @@ class _Trigger:
         limit = endpos if stop is None else stop  # every match starts before endpos
         out: dict[_K, list[int]] = {}
         get = out.get
-        for m in self.trie.finditer(text, 0, endpos):
-            p = m.start()
+        # the matches are collected by a comprehension first: cheaper than a loop body
+        # that calls the match methods one by one
+        found = [(m.start(), m.group()) for m in self.trie.finditer(text, 0, endpos)]
+        for p, word in found:
             if p >= limit:
                 break
-            word = m.group()
             for key in by_literal[word]:
                 got = get(key)
                 if got is None:
@@ -1123,7 +1141,7 @@ class _Trigger:
                 else:
                     got.append(p)
             if word in overlapping:  # rare: look for literals that start inside this one
-                end = m.end()
+                end = p + len(word)
                 q = p + 1
                 while q < end:
                     inner = search(text, q, endpos)
@@ -1426,7 +1444,10 @@ def _ranked(scores: Mapping[str, float]) -> list[tuple[str, float]]:
 
 
 def _decide(scores: Mapping[str, float], threshold: float, margin: float) -> str:
-    ranked = _ranked(scores)
+    return _decide_ranked(_ranked(scores), threshold, margin)
+
+
+def _decide_ranked(ranked: Sequence[tuple[str, float]], threshold: float, margin: float) -> str:
     (top, s1), (_, s2) = ranked[0], ranked[1]
     if s1 >= threshold and s1 - s2 >= margin and s1 > 0:
         return top
@@ -1441,9 +1462,11 @@ def _probabilities(
     logits = {g: scores[g] / temperature for g in GENRES if g in fired}
     logits["unknown"] = threshold / temperature
     top = max(logits.values())
-    exp = {g: math.exp(v - top) for g, v in logits.items()}
-    total = sum(exp.values())
-    return {g: exp.get(g, 0.0) / total for g in GENRES}
+    exp = math.exp
+    weights = {g: exp(v - top) for g, v in logits.items()}
+    total = sum(weights.values())
+    get = weights.get
+    return {g: get(g, 0.0) / total for g in GENRES}
 
 
 # -- results --------------------------------------------------------------------
@@ -1661,15 +1684,21 @@ class GenreRules:
     # -- core ----------------------------------------------------------------
     def explain(self, doc: Document | str) -> GenreExplanation:
         """Every rule hit, the per-genre scores and the decision (``str()`` it to read it)."""
+        return self._explain(doc)[0]
+
+    def _explain(self, doc: Document | str) -> tuple[GenreExplanation, str]:
+        """:meth:`explain`, and the runner-up genre (the ranking is computed once)."""
         self._check_params()
         d = _as_document(doc)
         hits = tuple(self._engine().hits(DocView(d)))
         scores = _scores(hits)
-        label = _decide(scores, self.threshold, self.margin)
+        ranked = _ranked(scores)
+        label = _decide_ranked(ranked, self.threshold, self.margin)
         proba = _probabilities(hits, scores, self.threshold, self.temperature)
-        return GenreExplanation(
+        ex = GenreExplanation(
             label, scores, proba, hits, float(self.threshold), float(self.margin), d.text
         )
+        return ex, ranked[1][0]
 
     def score_genre(self, doc: Document | str, genre: str) -> GenreScore:
         """Score ``doc`` against ``genre``'s rules only: what fired, what is missing."""
@@ -1686,11 +1715,10 @@ class GenreRules:
 
     def classify(self, doc: Document) -> list[Prediction]:
         """One document-level :class:`~fazhi.classifiers.base.Prediction` with all evidence."""
-        ex = self.explain(doc)
-        d = _as_document(doc)
+        ex, runner_up = self._explain(doc)
         data = {
             "scores": dict(ex.scores),
-            "runner_up": ex.runner_up[0],
+            "runner_up": runner_up,
             "threshold": ex.threshold,
             "margin": ex.margin,
             "rules_version": rules_version(),
@@ -1703,7 +1731,7 @@ class GenreRules:
                 ex.label,
                 ex.probabilities[ex.label],
                 0,
-                len(d.text),
+                len(ex.text),
                 "document",
                 0,
                 ex.probabilities,
