@@ -711,6 +711,48 @@ def _split_unless(unless: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, .
     return frozenset(unless), patterns
 
 
+@register_predicate("pattern_unless")
+def _pattern_unless(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """A pattern rule that does not count when a rule named in ``unless`` (ids or
+    ``fnmatch`` patterns) fired before it: weak evidence that stronger evidence
+    overrules (a third-person lede, unless the body reads as a report).
+
+    ``args``: ``pattern``, ``scope`` (a scope or a list of them; ``meta``/``noise``
+    without key filtering), ``mode`` (``search``/``start``/``fullmatch``),
+    ``min_count`` and ``unless``. Each scope is matched on its own joined units, as
+    a pattern rule of that scope is; spans found in several scopes count once."""
+    fired = view.fired
+    ids, patterns = _split_unless(tuple(args.get("unless", ())))
+    if not ids.isdisjoint(fired):
+        return []
+    for pattern in patterns:
+        if any(fnmatch.fnmatchcase(rid, pattern) for rid in fired):
+            return []
+    regex = _re(str(args["pattern"]))
+    mode = str(args.get("mode", "search"))
+    raw_scopes = args.get("scope", "body")
+    scopes = (raw_scopes,) if isinstance(raw_scopes, str) else tuple(raw_scopes)
+    spans: set[tuple[int, int]] = set()
+    for scope in scopes:
+        joined = view.joined(scope)
+        text = joined.text
+        if not text:
+            continue
+        if mode == "search":
+            found = [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
+        else:
+            matcher = regex.fullmatch if mode == "fullmatch" else regex.match
+            found = []
+            for s, e in zip(joined.jstarts, joined.jends, strict=True):
+                m = matcher(text, s, e)
+                if m is not None and m.end() > m.start():
+                    found.append((m.start(), m.end()))
+        spans.update(joined.to_doc(s, e) for s, e in found)
+    if len(spans) < int(args.get("min_count", 1)):
+        return []
+    return sorted(spans)
+
+
 _TITLE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|州|旗|盟)")
 _INSIDER = re.compile(r"我(?:省|市|县|区|州|旗|盟)")
 
@@ -898,6 +940,24 @@ def _starts_at_line_start(items: Sequence[tuple[Any, Any]]) -> bool:
     if name == "ATOMIC_GROUP":
         return _starts_at_line_start(av)
     return False
+
+
+def _min_width(pattern: str) -> int:
+    """The shortest match ``pattern`` can make (0 when unknown)."""
+    try:
+        return int(_sre_parser().parse(pattern, re.MULTILINE).getwidth()[0])
+    except Exception:  # an internal parser, used only to go faster
+        return 0
+
+
+def _line_starts(text: str) -> list[int]:
+    """The positions where ``^`` matches in ``text`` under :data:`re.MULTILINE`."""
+    out = [0]
+    nl = text.find("\n")
+    while nl != -1:
+        out.append(nl + 1)
+        nl = text.find("\n", nl + 1)
+    return out
 
 
 def _line_anchored(pattern: str) -> bool:
@@ -1242,6 +1302,13 @@ class _Group:
                 if any(w.startswith(lit) for lit in req):
                     self.required_by_literal[w] += (i,)
         self.filtered_count = len(filtered)
+        # standalone patterns that can only match at a line start (``^…``, ``\A…``) and
+        # never match the empty string: trying them at the line starts finds what
+        # ``finditer`` finds (title forms, on a title scope of a few lines)
+        self.at_lines = [
+            _line_anchored(r.pattern or "") and _min_width(r.pattern or "") > 0
+            for r in self.standalone
+        ]
         # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
         self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
         # per anchored rule: first character -> a literal search that must succeed
@@ -1296,10 +1363,26 @@ class _Group:
                 runnable |= self.required_trigger.present(
                     text, self.required_by_literal, self.filtered_count
                 )
+            line_starts: list[int] | None = None
             for i in sorted(runnable):
                 r = self.standalone[i]
                 assert r.regex is not None
-                got = [(m.start(), m.end()) for m in r.regex.finditer(text) if m.end() > m.start()]
+                if self.at_lines[i]:
+                    if line_starts is None:
+                        line_starts = _line_starts(text)
+                    match = r.regex.match
+                    got = []
+                    end = 0  # where the last match ended: finditer resumes there
+                    for ls in line_starts:
+                        if ls >= end:
+                            m = match(text, ls)
+                            if m is not None:
+                                end = m.end()
+                                got.append((ls, end))
+                else:
+                    got = [
+                        (m.start(), m.end()) for m in r.regex.finditer(text) if m.end() > m.start()
+                    ]
                 if got:
                     found[r.id] = got
         if self.at_start:
@@ -1404,9 +1487,9 @@ class _Engine:
             if count >= r.min_count:
                 out[rid] = RuleHit(r, count, tuple(kept))
         view.fired = set(out)
+        # every predicate runs, even for ``only``: a predicate may depend on what
+        # fired before it (``unless``), whatever genre that rule supports
         for r in self.predicates:
-            if wanted is not None and r.id not in wanted:
-                continue
             found_spans = PREDICATES[r.predicate](view, r.args)  # type: ignore[index]
             if found_spans:
                 out[r.id] = RuleHit(r, len(found_spans), tuple(found_spans[:MAX_SPANS]))
