@@ -734,7 +734,14 @@ def _pattern_unless(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, i
     scopes = (raw_scopes,) if isinstance(raw_scopes, str) else tuple(raw_scopes)
     spans: set[tuple[int, int]] = set()
     for scope in scopes:
-        joined = view.joined(scope)
+        units = None
+        if scope == "opening" and mode != "search":
+            # the opening units are the first units of the body, and a unit-bounded
+            # match sees the same text in either view (no opening view to build)
+            joined = view.joined("body")
+            units = len(view.units("opening"))
+        else:
+            joined = view.joined(scope)
         text = joined.text
         if not text:
             continue
@@ -743,7 +750,7 @@ def _pattern_unless(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, i
         else:
             matcher = regex.fullmatch if mode == "fullmatch" else regex.match
             found = []
-            for s, e in zip(joined.jstarts, joined.jends, strict=True):
+            for s, e in zip(joined.jstarts[:units], joined.jends[:units], strict=True):
                 m = matcher(text, s, e)
                 if m is not None and m.end() > m.start():
                     found.append((m.start(), m.end()))
@@ -948,6 +955,30 @@ def _min_width(pattern: str) -> int:
         return int(_sre_parser().parse(pattern, re.MULTILINE).getwidth()[0])
     except Exception:  # an internal parser, used only to go faster
         return 0
+
+
+def _starts_at_text_start(items: Sequence[tuple[Any, Any]]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    name = getattr(op, "name", str(op))
+    if name == "AT":
+        return getattr(av, "name", str(av)) == "AT_BEGINNING_STRING"
+    if name == "BRANCH":
+        return all(_starts_at_text_start(b) for b in av[1])
+    if name == "SUBPATTERN":
+        return _starts_at_text_start(av[-1])
+    if name == "ATOMIC_GROUP":
+        return _starts_at_text_start(av)
+    return False
+
+
+def _text_anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts at ``\\A`` (the start of the text)."""
+    try:
+        return _starts_at_text_start(_sre_parser().parse(pattern, re.MULTILINE))
+    except Exception:  # an internal parser, used only to go faster
+        return False
 
 
 def _line_starts(text: str) -> list[int]:
@@ -1309,6 +1340,11 @@ class _Group:
             _line_anchored(r.pattern or "") and _min_width(r.pattern or "") > 0
             for r in self.standalone
         ]
+        # ... and those that can only match at the start of the text (``\A…``)
+        self.at_text_start = [
+            at_lines and _text_anchored(r.pattern or "")
+            for r, at_lines in zip(self.standalone, self.at_lines, strict=True)
+        ]
         # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
         self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
         # per anchored rule: first character -> a literal search that must succeed
@@ -1367,7 +1403,10 @@ class _Group:
             for i in sorted(runnable):
                 r = self.standalone[i]
                 assert r.regex is not None
-                if self.at_lines[i]:
+                if self.at_text_start[i]:
+                    m = r.regex.match(text)
+                    got = [(0, m.end())] if m is not None else []
+                elif self.at_lines[i]:
                     if line_starts is None:
                         line_starts = _line_starts(text)
                     match = r.regex.match
