@@ -660,8 +660,9 @@ def _signoff(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
     lines = view.units("closing")
     text = view.text
     for (s0, e0, _), (s1, e1, _) in itertools.pairwise(lines):
-        # the date test first: it is cheaper, and rarely passes
-        if DATE_LINE.fullmatch(text[s1:e1]) and is_issuer_line(text[s0:e0]):
+        # the date test first: it is cheaper, and rarely passes (DATE_LINE has no
+        # anchor or look-around, so matching in place equals matching the slice)
+        if DATE_LINE.fullmatch(text, s1, e1) and is_issuer_line(text[s0:e0]):
             return [(s0, e0), (s1, e1)]
     return []
 
@@ -694,21 +695,29 @@ def _report_body(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]
     top = [s.heading for s in view.doc.sections if s.heading.style in _NUMBERED]
     if len(top) < int(args.get("min_headings", 2)):
         return []
-    fired = view.fired
-    ids, patterns = _split_unless(tuple(args.get("unless", ())))
-    if not ids.isdisjoint(fired):
+    if _unless_fired(tuple(args.get("unless", ())), view.fired):
         return []
-    for pattern in patterns:
-        if any(fnmatch.fnmatchcase(rid, pattern) for rid in fired):
-            return []
     return [(h.start, h.end) for h in top[:MAX_SPANS]]
 
 
 @functools.lru_cache(maxsize=64)
-def _split_unless(unless: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """``unless`` as the rule ids it names and the fnmatch patterns it holds."""
-    patterns = tuple(p for p in unless if _WILDCARD.search(p))
-    return frozenset(unless), patterns
+def _split_unless(
+    unless: tuple[str, ...],
+) -> tuple[frozenset[str], Callable[[str], re.Match[str] | None] | None]:
+    """``unless`` as the rule ids it names and one matcher for the fnmatch patterns it
+    holds (``None`` when it holds none)."""
+    patterns = [p for p in unless if _WILDCARD.search(p)]
+    if not patterns:
+        return frozenset(unless), None
+    return frozenset(unless), re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+
+
+def _unless_fired(unless: tuple[str, ...], fired: set[str]) -> bool:
+    """Whether a rule named in ``unless`` (an id or an ``fnmatch`` pattern) is in ``fired``."""
+    ids, match = _split_unless(unless)
+    if not ids.isdisjoint(fired):
+        return True
+    return match is not None and any(match(rid) for rid in fired)
 
 
 @register_predicate("pattern_unless")
@@ -721,13 +730,8 @@ def _pattern_unless(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, i
     without key filtering), ``mode`` (``search``/``start``/``fullmatch``),
     ``min_count`` and ``unless``. Each scope is matched on its own joined units, as
     a pattern rule of that scope is; spans found in several scopes count once."""
-    fired = view.fired
-    ids, patterns = _split_unless(tuple(args.get("unless", ())))
-    if not ids.isdisjoint(fired):
+    if _unless_fired(tuple(args.get("unless", ())), view.fired):
         return []
-    for pattern in patterns:
-        if any(fnmatch.fnmatchcase(rid, pattern) for rid in fired):
-            return []
     regex = _re(str(args["pattern"]))
     mode = str(args.get("mode", "search"))
     raw_scopes = args.get("scope", "body")
@@ -776,10 +780,14 @@ def _title_subject(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, in
         return []
     place = m.group(0)
     body = view.joined("body")
-    if len(_INSIDER.findall(body.text)) > int(args.get("max_insider", 1)):
+    # the cheap test first (str.count), then the insider voice, counted only as far
+    # as it matters
+    if body.text.count(place) < int(args.get("min", 5)):
         return []
-    count = body.text.count(place)
-    if count < int(args.get("min", 5)):
+    max_insider = int(args.get("max_insider", 1))
+    if max_insider < 0 or any(
+        i > max_insider for i, _ in enumerate(_INSIDER.finditer(body.text), start=1)
+    ):
         return []
     spans = [(title.start, title.start + len(place))]
     pos = body.text.find(place)
