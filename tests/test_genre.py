@@ -346,6 +346,36 @@ def test_plugin_rules_are_collected(monkeypatch):
     assert "plugin.flash" not in {r.id for r in load_rules(plugins=False)}
 
 
+def test_pattern_unless_args_are_checked_and_unless_is_honoured():
+    base = {
+        "id": "x.lede",
+        "genre": "news",
+        "scope": "opening",
+        "predicate": "pattern_unless",
+        "weight": 2,
+    }
+    for bad in (
+        {},
+        {"pattern": "("},
+        {"pattern": "近日", "scope": "nowhere"},
+        {"pattern": "近日", "mode": "sometimes"},
+        {"pattern": "近日", "unless": "news.byline"},
+    ):
+        with pytest.raises(ValueError):
+            GenreRule.from_dict({**base, "args": bad})
+    rule = {
+        **base,
+        "args": {"pattern": "近日", "scope": "opening", "mode": "start", "unless": ["news.by*"]},
+    }
+    clf = GenreRules(rules=[rule, *(r for r in load_rules(plugins=False) if r.id == "news.byline")])
+    fired = {h.rule.id for h in clf.explain("某市开展普法活动\n近日，某市开展普法活动。").hits}
+    assert "x.lede" in fired
+    fired = {
+        h.rule.id for h in clf.explain("某市开展普法活动\n记者 张三\n近日，某市开展普法活动。").hits
+    }
+    assert "news.byline" in fired and "x.lede" not in fired
+
+
 def test_custom_predicate(monkeypatch):
     monkeypatch.setitem(
         genre_mod.PREDICATES,

@@ -248,6 +248,8 @@ class GenreRule:
             raise ValueError(
                 f"{where}: unknown predicate {self.predicate!r}; registered: {', '.join(sorted(PREDICATES))}"
             )
+        elif self.predicate == "pattern_unless":
+            _check_pattern_unless_args(where, self.args)
 
     @functools.cached_property
     def evidence_note(self) -> str:
@@ -718,6 +720,30 @@ def _unless_fired(unless: tuple[str, ...], fired: set[str]) -> bool:
     if not ids.isdisjoint(fired):
         return True
     return match is not None and any(match(rid) for rid in fired)
+
+
+def _check_pattern_unless_args(where: str, args: Mapping[str, Any]) -> None:
+    """Reject ``pattern_unless`` arguments that would only fail when a document is read."""
+    pattern = args.get("pattern")
+    if not isinstance(pattern, str):
+        raise ValueError(f"{where}: pattern_unless needs a 'pattern' string in args")
+    try:
+        _re(pattern)
+    except re.error as exc:
+        raise ValueError(f"{where}: invalid pattern {pattern!r}: {exc}") from None
+    raw_scopes = args.get("scope", "body")
+    scopes = (raw_scopes,) if isinstance(raw_scopes, str) else tuple(raw_scopes)
+    if not scopes or any(sc not in SCOPES for sc in scopes):
+        raise ValueError(
+            f"{where}: args scope must be one or more of {list(SCOPES)}, got {raw_scopes!r}"
+        )
+    if args.get("mode", "search") not in _MODES:
+        raise ValueError(
+            f"{where}: args mode must be one of {list(_MODES)}, got {args.get('mode')!r}"
+        )
+    unless = args.get("unless", ())
+    if isinstance(unless, str) or not all(isinstance(u, str) for u in unless):
+        raise ValueError(f"{where}: args unless must be a list of rule ids, got {unless!r}")
 
 
 @register_predicate("pattern_unless")
