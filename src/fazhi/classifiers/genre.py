@@ -248,6 +248,8 @@ class GenreRule:
             raise ValueError(
                 f"{where}: unknown predicate {self.predicate!r}; registered: {', '.join(sorted(PREDICATES))}"
             )
+        elif self.predicate == "pattern_unless":
+            _check_pattern_unless_args(where, self.args)
 
     @functools.cached_property
     def evidence_note(self) -> str:
@@ -427,6 +429,20 @@ class _Joined:
         self.text = "\n".join(pieces)
         self.dstarts, self.jstarts, self.jends, self.ukeys = dstarts, jstarts, jends, ukeys
 
+    @classmethod
+    def of_spans(cls, spans: Sequence[Any]) -> _Joined:
+        """The joined text of document spans (objects with ``start``/``end``/``text``,
+        such as paragraphs), whose ``text`` already holds ``doc.text[start:end]``."""
+        self = cls.__new__(cls)
+        pieces = [s.text for s in spans]
+        ends = list(itertools.accumulate([len(t) + 1 for t in pieces], initial=0))
+        self.text = "\n".join(pieces)
+        self.dstarts = [s.start for s in spans]
+        self.jstarts = ends[:-1]
+        self.jends = [e - 1 for e in ends[1:]]
+        self.ukeys = [""] * len(pieces)
+        return self
+
     def key_at(self, pos: int) -> str:
         """The key (metadata key, noise kind …) of the unit that holds ``pos``."""
         return self.ukeys[bisect.bisect_right(self.jstarts, pos) - 1]
@@ -581,6 +597,9 @@ class DocView:
         """The units of ``scope`` (restricted to ``keys`` for meta/noise) joined by newlines."""
         cache_key = (scope, keys if scope in _KEYED_SCOPES else ())
         found = self._cache.get(cache_key)
+        if found is None and scope == "body":
+            # the paragraphs carry their text: no slicing, and no Python loop
+            found = self._cache[cache_key] = _Joined.of_spans(self.doc.paragraphs)
         if found is None:
             units = self.units(scope)
             if cache_key[1]:
@@ -643,8 +662,9 @@ def _signoff(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
     lines = view.units("closing")
     text = view.text
     for (s0, e0, _), (s1, e1, _) in itertools.pairwise(lines):
-        # the date test first: it is cheaper, and rarely passes
-        if DATE_LINE.fullmatch(text[s1:e1]) and is_issuer_line(text[s0:e0]):
+        # the date test first: it is cheaper, and rarely passes (DATE_LINE has no
+        # anchor or look-around, so matching in place equals matching the slice)
+        if DATE_LINE.fullmatch(text, s1, e1) and is_issuer_line(text[s0:e0]):
             return [(s0, e0), (s1, e1)]
     return []
 
@@ -677,21 +697,97 @@ def _report_body(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]
     top = [s.heading for s in view.doc.sections if s.heading.style in _NUMBERED]
     if len(top) < int(args.get("min_headings", 2)):
         return []
-    fired = view.fired
-    ids, patterns = _split_unless(tuple(args.get("unless", ())))
-    if not ids.isdisjoint(fired):
+    if _unless_fired(tuple(args.get("unless", ())), view.fired):
         return []
-    for pattern in patterns:
-        if any(fnmatch.fnmatchcase(rid, pattern) for rid in fired):
-            return []
     return [(h.start, h.end) for h in top[:MAX_SPANS]]
 
 
 @functools.lru_cache(maxsize=64)
-def _split_unless(unless: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """``unless`` as the rule ids it names and the fnmatch patterns it holds."""
-    patterns = tuple(p for p in unless if _WILDCARD.search(p))
-    return frozenset(unless), patterns
+def _split_unless(
+    unless: tuple[str, ...],
+) -> tuple[frozenset[str], Callable[[str], re.Match[str] | None] | None]:
+    """``unless`` as the rule ids it names and one matcher for the fnmatch patterns it
+    holds (``None`` when it holds none)."""
+    patterns = [p for p in unless if _WILDCARD.search(p)]
+    if not patterns:
+        return frozenset(unless), None
+    return frozenset(unless), re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+
+
+def _unless_fired(unless: tuple[str, ...], fired: set[str]) -> bool:
+    """Whether a rule named in ``unless`` (an id or an ``fnmatch`` pattern) is in ``fired``."""
+    ids, match = _split_unless(unless)
+    if not ids.isdisjoint(fired):
+        return True
+    return match is not None and any(match(rid) for rid in fired)
+
+
+def _check_pattern_unless_args(where: str, args: Mapping[str, Any]) -> None:
+    """Reject ``pattern_unless`` arguments that would only fail when a document is read."""
+    pattern = args.get("pattern")
+    if not isinstance(pattern, str):
+        raise ValueError(f"{where}: pattern_unless needs a 'pattern' string in args")
+    try:
+        _re(pattern)
+    except re.error as exc:
+        raise ValueError(f"{where}: invalid pattern {pattern!r}: {exc}") from None
+    raw_scopes = args.get("scope", "body")
+    scopes = (raw_scopes,) if isinstance(raw_scopes, str) else tuple(raw_scopes)
+    if not scopes or any(sc not in SCOPES for sc in scopes):
+        raise ValueError(
+            f"{where}: args scope must be one or more of {list(SCOPES)}, got {raw_scopes!r}"
+        )
+    if args.get("mode", "search") not in _MODES:
+        raise ValueError(
+            f"{where}: args mode must be one of {list(_MODES)}, got {args.get('mode')!r}"
+        )
+    unless = args.get("unless", ())
+    if isinstance(unless, str) or not all(isinstance(u, str) for u in unless):
+        raise ValueError(f"{where}: args unless must be a list of rule ids, got {unless!r}")
+
+
+@register_predicate("pattern_unless")
+def _pattern_unless(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """A pattern rule that does not count when a rule named in ``unless`` (ids or
+    ``fnmatch`` patterns) fired before it: weak evidence that stronger evidence
+    overrules (a third-person lede, unless the body reads as a report).
+
+    ``args``: ``pattern``, ``scope`` (a scope or a list of them; ``meta``/``noise``
+    without key filtering), ``mode`` (``search``/``start``/``fullmatch``),
+    ``min_count`` and ``unless``. Each scope is matched on its own joined units, as
+    a pattern rule of that scope is; spans found in several scopes count once."""
+    if _unless_fired(tuple(args.get("unless", ())), view.fired):
+        return []
+    regex = _re(str(args["pattern"]))
+    mode = str(args.get("mode", "search"))
+    raw_scopes = args.get("scope", "body")
+    scopes = (raw_scopes,) if isinstance(raw_scopes, str) else tuple(raw_scopes)
+    spans: set[tuple[int, int]] = set()
+    for scope in scopes:
+        units = None
+        if scope == "opening" and mode != "search":
+            # the opening units are the first units of the body, and a unit-bounded
+            # match sees the same text in either view (no opening view to build)
+            joined = view.joined("body")
+            units = len(view.units("opening"))
+        else:
+            joined = view.joined(scope)
+        text = joined.text
+        if not text:
+            continue
+        if mode == "search":
+            found = [(m.start(), m.end()) for m in regex.finditer(text) if m.end() > m.start()]
+        else:
+            matcher = regex.fullmatch if mode == "fullmatch" else regex.match
+            found = []
+            for s, e in zip(joined.jstarts[:units], joined.jends[:units], strict=True):
+                m = matcher(text, s, e)
+                if m is not None and m.end() > m.start():
+                    found.append((m.start(), m.end()))
+        spans.update(joined.to_doc(s, e) for s, e in found)
+    if len(spans) < int(args.get("min_count", 1)):
+        return []
+    return sorted(spans)
 
 
 _TITLE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|州|旗|盟)")
@@ -710,10 +806,14 @@ def _title_subject(view: DocView, args: Mapping[str, Any]) -> list[tuple[int, in
         return []
     place = m.group(0)
     body = view.joined("body")
-    if len(_INSIDER.findall(body.text)) > int(args.get("max_insider", 1)):
+    # the cheap test first (str.count), then the insider voice, counted only as far
+    # as it matters
+    if body.text.count(place) < int(args.get("min", 5)):
         return []
-    count = body.text.count(place)
-    if count < int(args.get("min", 5)):
+    max_insider = int(args.get("max_insider", 1))
+    if max_insider < 0 or any(
+        i > max_insider for i, _ in enumerate(_INSIDER.finditer(body.text), start=1)
+    ):
         return []
     spans = [(title.start, title.start + len(place))]
     pos = body.text.find(place)
@@ -881,6 +981,48 @@ def _starts_at_line_start(items: Sequence[tuple[Any, Any]]) -> bool:
     if name == "ATOMIC_GROUP":
         return _starts_at_line_start(av)
     return False
+
+
+def _min_width(pattern: str) -> int:
+    """The shortest match ``pattern`` can make (0 when unknown)."""
+    try:
+        return int(_sre_parser().parse(pattern, re.MULTILINE).getwidth()[0])
+    except Exception:  # an internal parser, used only to go faster
+        return 0
+
+
+def _starts_at_text_start(items: Sequence[tuple[Any, Any]]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    name = getattr(op, "name", str(op))
+    if name == "AT":
+        return getattr(av, "name", str(av)) == "AT_BEGINNING_STRING"
+    if name == "BRANCH":
+        return all(_starts_at_text_start(b) for b in av[1])
+    if name == "SUBPATTERN":
+        return _starts_at_text_start(av[-1])
+    if name == "ATOMIC_GROUP":
+        return _starts_at_text_start(av)
+    return False
+
+
+def _text_anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts at ``\\A`` (the start of the text)."""
+    try:
+        return _starts_at_text_start(_sre_parser().parse(pattern, re.MULTILINE))
+    except Exception:  # an internal parser, used only to go faster
+        return False
+
+
+def _line_starts(text: str) -> list[int]:
+    """The positions where ``^`` matches in ``text`` under :data:`re.MULTILINE`."""
+    out = [0]
+    nl = text.find("\n")
+    while nl != -1:
+        out.append(nl + 1)
+        nl = text.find("\n", nl + 1)
+    return out
 
 
 def _line_anchored(pattern: str) -> bool:
@@ -1111,11 +1253,12 @@ class _Trigger:
         limit = endpos if stop is None else stop  # every match starts before endpos
         out: dict[_K, list[int]] = {}
         get = out.get
-        for m in self.trie.finditer(text, 0, endpos):
-            p = m.start()
+        # the matches are collected by a comprehension first: cheaper than a loop body
+        # that calls the match methods one by one
+        found = [(m.start(), m.group()) for m in self.trie.finditer(text, 0, endpos)]
+        for p, word in found:
             if p >= limit:
                 break
-            word = m.group()
             for key in by_literal[word]:
                 got = get(key)
                 if got is None:
@@ -1123,7 +1266,7 @@ class _Trigger:
                 else:
                     got.append(p)
             if word in overlapping:  # rare: look for literals that start inside this one
-                end = m.end()
+                end = p + len(word)
                 q = p + 1
                 while q < end:
                     inner = search(text, q, endpos)
@@ -1224,6 +1367,18 @@ class _Group:
                 if any(w.startswith(lit) for lit in req):
                     self.required_by_literal[w] += (i,)
         self.filtered_count = len(filtered)
+        # standalone patterns that can only match at a line start (``^…``, ``\A…``) and
+        # never match the empty string: trying them at the line starts finds what
+        # ``finditer`` finds (title forms, on a title scope of a few lines)
+        self.at_lines = [
+            _line_anchored(r.pattern or "") and _min_width(r.pattern or "") > 0
+            for r in self.standalone
+        ]
+        # ... and those that can only match at the start of the text (``\A…``)
+        self.at_text_start = [
+            at_lines and _text_anchored(r.pattern or "")
+            for r, at_lines in zip(self.standalone, self.at_lines, strict=True)
+        ]
         # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
         self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
         # per anchored rule: first character -> a literal search that must succeed
@@ -1278,10 +1433,29 @@ class _Group:
                 runnable |= self.required_trigger.present(
                     text, self.required_by_literal, self.filtered_count
                 )
+            line_starts: list[int] | None = None
             for i in sorted(runnable):
                 r = self.standalone[i]
                 assert r.regex is not None
-                got = [(m.start(), m.end()) for m in r.regex.finditer(text) if m.end() > m.start()]
+                if self.at_text_start[i]:
+                    m = r.regex.match(text)
+                    got = [(0, m.end())] if m is not None else []
+                elif self.at_lines[i]:
+                    if line_starts is None:
+                        line_starts = _line_starts(text)
+                    match = r.regex.match
+                    got = []
+                    end = 0  # where the last match ended: finditer resumes there
+                    for ls in line_starts:
+                        if ls >= end:
+                            m = match(text, ls)
+                            if m is not None:
+                                end = m.end()
+                                got.append((ls, end))
+                else:
+                    got = [
+                        (m.start(), m.end()) for m in r.regex.finditer(text) if m.end() > m.start()
+                    ]
                 if got:
                     found[r.id] = got
         if self.at_start:
@@ -1386,9 +1560,9 @@ class _Engine:
             if count >= r.min_count:
                 out[rid] = RuleHit(r, count, tuple(kept))
         view.fired = set(out)
+        # every predicate runs, even for ``only``: a predicate may depend on what
+        # fired before it (``unless``), whatever genre that rule supports
         for r in self.predicates:
-            if wanted is not None and r.id not in wanted:
-                continue
             found_spans = PREDICATES[r.predicate](view, r.args)  # type: ignore[index]
             if found_spans:
                 out[r.id] = RuleHit(r, len(found_spans), tuple(found_spans[:MAX_SPANS]))
@@ -1426,7 +1600,10 @@ def _ranked(scores: Mapping[str, float]) -> list[tuple[str, float]]:
 
 
 def _decide(scores: Mapping[str, float], threshold: float, margin: float) -> str:
-    ranked = _ranked(scores)
+    return _decide_ranked(_ranked(scores), threshold, margin)
+
+
+def _decide_ranked(ranked: Sequence[tuple[str, float]], threshold: float, margin: float) -> str:
     (top, s1), (_, s2) = ranked[0], ranked[1]
     if s1 >= threshold and s1 - s2 >= margin and s1 > 0:
         return top
@@ -1441,9 +1618,11 @@ def _probabilities(
     logits = {g: scores[g] / temperature for g in GENRES if g in fired}
     logits["unknown"] = threshold / temperature
     top = max(logits.values())
-    exp = {g: math.exp(v - top) for g, v in logits.items()}
-    total = sum(exp.values())
-    return {g: exp.get(g, 0.0) / total for g in GENRES}
+    exp = math.exp
+    weights = {g: exp(v - top) for g, v in logits.items()}
+    total = sum(weights.values())
+    get = weights.get
+    return {g: get(g, 0.0) / total for g in GENRES}
 
 
 # -- results --------------------------------------------------------------------
@@ -1661,15 +1840,21 @@ class GenreRules:
     # -- core ----------------------------------------------------------------
     def explain(self, doc: Document | str) -> GenreExplanation:
         """Every rule hit, the per-genre scores and the decision (``str()`` it to read it)."""
+        return self._explain(doc)[0]
+
+    def _explain(self, doc: Document | str) -> tuple[GenreExplanation, str]:
+        """:meth:`explain`, and the runner-up genre (the ranking is computed once)."""
         self._check_params()
         d = _as_document(doc)
         hits = tuple(self._engine().hits(DocView(d)))
         scores = _scores(hits)
-        label = _decide(scores, self.threshold, self.margin)
+        ranked = _ranked(scores)
+        label = _decide_ranked(ranked, self.threshold, self.margin)
         proba = _probabilities(hits, scores, self.threshold, self.temperature)
-        return GenreExplanation(
+        ex = GenreExplanation(
             label, scores, proba, hits, float(self.threshold), float(self.margin), d.text
         )
+        return ex, ranked[1][0]
 
     def score_genre(self, doc: Document | str, genre: str) -> GenreScore:
         """Score ``doc`` against ``genre``'s rules only: what fired, what is missing."""
@@ -1686,11 +1871,10 @@ class GenreRules:
 
     def classify(self, doc: Document) -> list[Prediction]:
         """One document-level :class:`~fazhi.classifiers.base.Prediction` with all evidence."""
-        ex = self.explain(doc)
-        d = _as_document(doc)
+        ex, runner_up = self._explain(doc)
         data = {
             "scores": dict(ex.scores),
-            "runner_up": ex.runner_up[0],
+            "runner_up": runner_up,
             "threshold": ex.threshold,
             "margin": ex.margin,
             "rules_version": rules_version(),
@@ -1703,7 +1887,7 @@ class GenreRules:
                 ex.label,
                 ex.probabilities[ex.label],
                 0,
-                len(d.text),
+                len(ex.text),
                 "document",
                 0,
                 ex.probabilities,

@@ -418,37 +418,49 @@ class SectionRoleClassifier:
         sections = list(doc.walk_sections())
         if not sections:
             return []
+        text = doc.text
         index_of = {s.path: i for i, s in enumerate(sections)}
         matches = _heading_matches(doc, sections, rules.heading, rules.heading_trigger)
         closing = _closing_start(doc, rules)
         closing_at = doc.paragraphs[closing[0]].start if closing is not None else None
+        closing_ev: tuple[Evidence, ...] = ()
+        if closing is not None:
+            m = closing[1]
+            closing_ev = (
+                Evidence(
+                    m.start,
+                    m.end,
+                    text[m.start : m.end],
+                    m.rule.id,
+                    m.rule.weight,
+                    "the closing block starts here",
+                ),
+            )
         default_note = f"no role cue: default role {default}"
+        lead_rules, lead_anchored = rules.lead, rules.lead_anchored
         labels: list[str] = []
         scores: list[float] = []
         evidence: list[tuple[Evidence, ...]] = []
-        # Evidence and Prediction are built positionally below (Evidence(start, end,
-        # text, rule, weight, note), Prediction(classifier, label, score, start, end,
-        # level, target, probabilities, evidence)): keyword arguments make each of
-        # these frozen objects noticeably dearer, and there is one per section
+        # what Prediction.for_section gives, positionally (classifier, label, score,
+        # start, end, level, target, probabilities, evidence; Evidence(start, end,
+        # text, rule, weight, note)): keyword arguments make each of these frozen
+        # objects noticeably dearer, and there is one per section
+        out: list[Prediction] = []
+        name = self.name
+        others = len(ROLES) - 1
+        # the probabilities of a (label, score): every role but the label shares what
+        # the label leaves (Prediction copies the dict, so one per key is enough)
+        probas: dict[tuple[str, float], dict[str, float]] = {}
         for i, section in enumerate(sections):
             h = section.heading
             own = matches[i]
-            parent = index_of.get(section.path[:-1]) if len(section.path) > 1 else None
+            path = section.path
+            parent = index_of.get(path[:-1]) if len(path) > 1 else None
             if closing_at is not None and h.start >= closing_at and closing is not None:
-                m = closing[1]
-                label, score = "closing", m.rule.weight
-                ev: tuple[Evidence, ...] = (
-                    Evidence(
-                        m.start,
-                        m.end,
-                        doc.text[m.start : m.end],
-                        m.rule.id,
-                        m.rule.weight,
-                        "the closing block starts here",
-                    ),
-                )
+                label, score = "closing", closing[1].rule.weight
+                ev = closing_ev
             elif parent is None:
-                best = _best(own) if own else _lead_match(section, rules.lead, rules.lead_anchored)
+                best = _best(own) if own else _lead_match(section, lead_rules, lead_anchored)
                 if best is not None:
                     label, score = best.rule.role, best.rule.weight
                     ev = (_evidence(doc, best),)
@@ -470,25 +482,13 @@ class SectionRoleClassifier:
             labels.append(label)
             scores.append(score)
             evidence.append(ev)
-        out = []
-        others = len(ROLES) - 1
-        for i, section in enumerate(sections):
-            score = scores[i]
-            # every role but the label shares what the label leaves
-            proba = dict.fromkeys(ROLES, (1.0 - score) / others)
-            proba[labels[i]] = score
+            proba = probas.get((label, score))
+            if proba is None:
+                proba = dict.fromkeys(ROLES, (1.0 - score) / others)
+                proba[label] = score
+                probas[label, score] = proba
             out.append(
-                Prediction(
-                    self.name,
-                    labels[i],
-                    score,
-                    section.start,
-                    section.end,
-                    "section",
-                    i,
-                    proba,
-                    evidence[i],
-                )
+                Prediction(name, label, score, section.start, section.end, "section", i, proba, ev)
             )
         return out
 
