@@ -76,3 +76,12 @@ def test_patterns_are_jiebas() -> None:
         import jieba
     for name in ("re_han_default", "re_skip_default", "re_eng"):
         assert isinstance(getattr(jieba, name), re.Pattern)
+
+
+def test_removing_a_word_is_seen() -> None:
+    backend = JiebaBackend(cache=False)
+    text = "全面推进依法行政"
+    assert "依法行政" in backend.cut(text, False)
+    backend.add_word("依法行政", 0)  # freq 0: jieba's way to remove a word; total is unchanged
+    assert "依法行政" not in backend.cut(text, False)
+    assert backend.cut(text, False) == backend._tok.lcut(text, False, False)

@@ -359,6 +359,9 @@ class JiebaBackend:
             for i in range(1, len(word)):
                 if word[:i] not in tok.FREQ:
                     tok.FREQ[word[:i]] = 0
+            if self._dag is not None:
+                # a new dict: a cut running concurrently keeps writing into the old one
+                self._dag.invalidate()
 
 
 # -- rjieba ----------------------------------------------------------------
