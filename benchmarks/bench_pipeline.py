@@ -134,13 +134,14 @@ def burn(n):
     for i in range(n):
         s += i * i
     return s
-N = 6_000_000
-burn(1000)
-t = time.perf_counter(); burn(N); burn(N); one = time.perf_counter() - t
+N = 4_000_000
+ones, twos = [], []
 with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as ex:
     list(ex.map(burn, [1000, 1000]))
-    t = time.perf_counter(); list(ex.map(burn, [N, N])); two = time.perf_counter() - t
-print(json.dumps({"speedup": one / two}))
+    for _ in range(3):  # alternate, keep the best of each (the VM's speed drifts)
+        t = time.perf_counter(); burn(N); burn(N); ones.append(time.perf_counter() - t)
+        t = time.perf_counter(); list(ex.map(burn, [N, N])); twos.append(time.perf_counter() - t)
+print(json.dumps({"speedup": min(ones) / min(twos)}))
 """
 
 

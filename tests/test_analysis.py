@@ -297,3 +297,32 @@ class Tagged(Evidence):
     """A plugin's own Evidence subclass: pickled with the default protocol, fields kept."""
 
     tag: str = ""
+
+
+def test_parallel_raise_yields_the_results_before_the_failure(tmp_path: Path) -> None:
+    """errors="raise" in parallel behaves as in a serial run: earlier results first, then the error."""
+    good = tmp_path / "a.txt"
+    good.write_text("关于推进依法行政的报告\n\n全面推行行政执法公示制度。", encoding="utf-8")
+    bad = tmp_path / "b.txt"
+    bad.write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
+    seen = []
+    with pytest.raises(fazhi.InputError, match=r"b\.txt"):
+        for result in fazhi.analyze_many([good, good, bad, good], n_jobs=2):
+            seen.append(result)
+    assert len(seen) == 2
+    assert all(r.source == str(good) for r in seen)
+
+
+def test_parallel_tasks_group_inputs_by_size(tmp_path: Path) -> None:
+    from fazhi.analysis import _tasks
+
+    small = tmp_path / "small.txt"
+    small.write_text("短" * 100, encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text("长" * 40_000, encoding="utf-8")
+    # small files share a task until it holds ~task_bytes; a big file closes it
+    groups = list(_tasks([small, small, big, small, "文" * 10, big], task_bytes=64 * 1024))
+    assert [len(g) for g in groups] == [3, 3]
+    groups = list(_tasks([big, big, small], task_bytes=100 * 1024))
+    assert [len(g) for g in groups] == [1, 1, 1]
+    assert [item for g in groups for item in g] == [big, big, small]  # order kept

@@ -12,9 +12,11 @@ Features (each block can be switched off):
 
 A multinomial :class:`~sklearn.linear_model.LogisticRegression` reads them.
 :meth:`TopicClassifier.predict_proba` then mixes the regression's
-probabilities with the keyword baseline's (``keyword_blend``), read off the
-lexicon feature columns, so the model cannot stray far from the lexicon
-evidence on text unlike its training data.
+probabilities with the keyword baseline's (``keyword_blend``, computed from
+the same lexicon scores as the lexicon features), so the model cannot stray
+far from the lexicon evidence on text unlike its training data. Prediction
+runs on :mod:`fazhi.classifiers.topic_inference` (numpy, equal to
+scikit-learn's transforms to rounding).
 Fitting caps BLAS threads (threadpoolctl) and the vocabulary sizes
 (``*_max_features``, ``*_min_df``), so it is fast and its memory bounded.
 
