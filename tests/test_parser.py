@@ -222,3 +222,10 @@ def test_pickle_round_trip_is_equal_and_compact() -> None:
                 for p in section.paragraphs:
                     assert copy.paragraphs[p.index] is p
             assert len(blob) < 3 * len(doc.text.encode("utf-8")) + 4000
+
+
+def test_paragraph_never_joins_across_a_noise_line() -> None:
+    """Found by hypothesis: a continuation line after page chrome must not swallow the chrome."""
+    doc = fazhi.parse("、\n字体[]\n0")
+    assert [n.text for n in doc.noise] == ["字体[]"]
+    assert [p.text for p in doc.paragraphs] == ["、", "0"]

@@ -26,6 +26,7 @@ heading, paragraph or noise.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
@@ -425,6 +426,12 @@ class _Node:
     end: int = 0
 
 
+def _any_between(sorted_starts: list[int], lo: int, hi: int) -> bool:
+    """Whether any of ``sorted_starts`` lies in ``[lo, hi)``."""
+    i = bisect.bisect_left(sorted_starts, lo)
+    return i < len(sorted_starts) and sorted_starts[i] < hi
+
+
 def _assemble(
     text: str,
     lines: list[_Line],
@@ -435,7 +442,9 @@ def _assemble(
     source_span: tuple[int, int] | None,
     encoding: str | None,
 ) -> Document:
-    # paragraphs: join body lines that continue each other
+    # paragraphs: join body lines that continue each other, never across a noise
+    # line (the paragraph's span would then cover the noise)
+    barriers = sorted(n.start for n in noise if n.kind != "mojibake")
     items: list[_Line | tuple[int, int]] = []  # a heading line, or a paragraph's (start, end)
     para: list[int] | None = None  # [start, end]
     prev_text = ""
@@ -455,8 +464,10 @@ def _assemble(
                 prev_text = text[ln.body_start : ln.end]
             continue
         # body line
-        if para is not None and (
-            prev_text.endswith(_JOIN_ENDINGS) or _quote_open(text[para[0] : para[1]])
+        if (
+            para is not None
+            and (prev_text.endswith(_JOIN_ENDINGS) or _quote_open(text[para[0] : para[1]]))
+            and not _any_between(barriers, para[1], ln.start)
         ):
             para[1] = ln.end
         else:
