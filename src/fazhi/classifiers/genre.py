@@ -967,20 +967,25 @@ def _start_literals(pattern: str) -> frozenset[str] | None:
         return None
 
 
-def _starts_at_line_start(items: Sequence[tuple[Any, Any]]) -> bool:
+def _starts_at(items: Sequence[tuple[Any, Any]], anchors: tuple[str, ...]) -> bool:
+    """Whether every branch of the parsed pattern ``items`` begins with one of the ``anchors`` (sre AT codes)."""
     if not items:
         return False
     op, av = items[0]
     name = getattr(op, "name", str(op))
     if name == "AT":
-        return getattr(av, "name", str(av)) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
+        return getattr(av, "name", str(av)) in anchors
     if name == "BRANCH":
-        return all(_starts_at_line_start(b) for b in av[1])
+        return all(_starts_at(b, anchors) for b in av[1])
     if name == "SUBPATTERN":
-        return _starts_at_line_start(av[-1])
+        return _starts_at(av[-1], anchors)
     if name == "ATOMIC_GROUP":
-        return _starts_at_line_start(av)
+        return _starts_at(av, anchors)
     return False
+
+
+_LINE_START = ("AT_BEGINNING", "AT_BEGINNING_STRING")  # ^ (MULTILINE) or \A
+_TEXT_START = ("AT_BEGINNING_STRING",)  # \A
 
 
 def _min_width(pattern: str) -> int:
@@ -991,26 +996,10 @@ def _min_width(pattern: str) -> int:
         return 0
 
 
-def _starts_at_text_start(items: Sequence[tuple[Any, Any]]) -> bool:
-    if not items:
-        return False
-    op, av = items[0]
-    name = getattr(op, "name", str(op))
-    if name == "AT":
-        return getattr(av, "name", str(av)) == "AT_BEGINNING_STRING"
-    if name == "BRANCH":
-        return all(_starts_at_text_start(b) for b in av[1])
-    if name == "SUBPATTERN":
-        return _starts_at_text_start(av[-1])
-    if name == "ATOMIC_GROUP":
-        return _starts_at_text_start(av)
-    return False
-
-
 def _text_anchored(pattern: str) -> bool:
     """Whether every match of ``pattern`` starts at ``\\A`` (the start of the text)."""
     try:
-        return _starts_at_text_start(_sre_parser().parse(pattern, re.MULTILINE))
+        return _starts_at(_sre_parser().parse(pattern, re.MULTILINE), _TEXT_START)
     except Exception:  # an internal parser, used only to go faster
         return False
 
@@ -1031,7 +1020,7 @@ def _line_anchored(pattern: str) -> bool:
     In a text without a newline such a pattern can only match at 0, so
     ``match`` does what ``search`` does without trying every position."""
     try:
-        return _starts_at_line_start(_sre_parser().parse(pattern, re.MULTILINE))
+        return _starts_at(_sre_parser().parse(pattern, re.MULTILINE), _LINE_START)
     except Exception:  # an internal parser, used only to go faster
         return False
 

@@ -114,16 +114,11 @@ class TopicLexicon:
 
         A term listed under several topics yields one hit per topic (same span).
         """
-        pattern = self._pattern
-        if pattern is None:
-            return []
-        by_term = self._by_term
-        out: list[LexiconHit] = []
-        for m in pattern.finditer(text):
-            term = m.group(0)
-            for topic, weight, note in by_term[term]:
-                out.append(LexiconHit(m.start(), m.end(), term, topic, weight, note))
-        return out
+        return [
+            LexiconHit(m.start, m.end, m.term, topic, weight, note)
+            for m in self.matches(text)
+            for topic, weight, note in m.topics
+        ]
 
     def matches(self, text: str) -> list[LexiconMatch]:
         """The lexicon terms in ``text`` (as :meth:`hits`), one match per span with all its topics."""
@@ -141,21 +136,10 @@ class TopicLexicon:
         self, text: str, *, lead_weight: float = 1.5, labels: Sequence[str] = TOPIC_LABELS
     ) -> NDArray[np.float64]:
         """Summed weights per label of ``labels`` (hits in the lead sentence count ``lead_weight`` times)."""
-        index = {t: i for i, t in enumerate(labels)}
-        out = np.zeros(len(labels), dtype=np.float64)
-        pattern = self._pattern
-        if pattern is None:
-            return out
-        m_end = _LEAD_END.search(text)
-        lead_end = m_end.end() if m_end else len(text)
-        by_term = self._by_term
-        for m in pattern.finditer(text):
-            factor = lead_weight if m.start() < lead_end else 1.0
-            for topic, weight, _ in by_term[m.group(0)]:
-                i = index.get(topic)
-                if i is not None:
-                    out[i] += weight * factor
-        return out
+        row: NDArray[np.float64] = self.score_matrix(
+            [text], lead_weight=lead_weight, labels=labels
+        )[0]
+        return row
 
     def score_matrix(
         self,
@@ -165,10 +149,38 @@ class TopicLexicon:
         labels: Sequence[str] = TOPIC_LABELS,
     ) -> NDArray[np.float64]:
         """:meth:`scores` of many texts as an ``(n_texts, len(labels))`` array."""
-        rows = [self.scores(t, lead_weight=lead_weight, labels=labels) for t in texts]
-        if not rows:
-            return np.zeros((0, len(labels)), dtype=np.float64)
-        return np.vstack(rows)
+        texts = list(texts)
+        return self.scores_of_matches(
+            texts, [self.matches(t) for t in texts], lead_weight=lead_weight, labels=labels
+        )
+
+    def scores_of_matches(
+        self,
+        texts: Sequence[str],
+        matches: Sequence[Sequence[LexiconMatch]],
+        *,
+        lead_weight: float = 1.5,
+        labels: Sequence[str] = TOPIC_LABELS,
+    ) -> NDArray[np.float64]:
+        """:meth:`score_matrix` from the :meth:`matches` of each text, found beforehand.
+
+        Lets a caller that also needs the matches (as evidence) scan each text once.
+        """
+        index = {t: i for i, t in enumerate(labels)}
+        out = np.zeros((len(texts), len(labels)), dtype=np.float64)
+        for row, (text, found) in enumerate(zip(texts, matches, strict=True)):
+            if not found:
+                continue
+            m_end = _LEAD_END.search(text)
+            lead_end = m_end.end() if m_end else len(text)
+            scores = out[row]
+            for match in found:
+                factor = lead_weight if match.start < lead_end else 1.0
+                for topic, weight, _ in match.topics:
+                    i = index.get(topic)
+                    if i is not None:
+                        scores[i] += weight * factor
+        return out
 
 
 def parse_topic_lexicon(text: str, *, source: str = "<lexicon>") -> TopicLexicon:

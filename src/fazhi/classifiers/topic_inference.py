@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,8 +48,6 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 _BITS = 21  # Unicode code points fit in 21 bits, so three fit in a uint64
 _MAX_ID = 1 << _BITS
 _MAX_FAST_N = 3
-# The lead sentence ends at the first full stop, semicolon or colon (as in keyword_topic).
-_LEAD_END = re.compile(r"[。！？!?；;：:]")
 
 Triplets = tuple["NDArray[np.int64]", "NDArray[np.int64]", "NDArray[np.float64]"]
 
@@ -205,6 +204,37 @@ def _tfidf(
     return r, c, values
 
 
+@dataclass(frozen=True)
+class _Block:
+    """One TF-IDF block of the features: its n-gram table (or scikit-learn's vectoriser), IDF, coefficients.
+
+    ``encode`` turns texts into the unit ids the table's codes are made of
+    (and each text's number of units); ``fallback`` is the fitted
+    vectoriser, used when ``table`` is ``None`` (n-grams longer than 3).
+    """
+
+    table: _NgramTable | None
+    encode: Callable[[Sequence[str]], tuple[NDArray[np.uint64], list[int]]]
+    fallback: Any
+    idf: NDArray[np.float64]
+    coef: NDArray[np.float64]  # (block width, n classes): this block's rows of coef.T
+
+    def triplets(self, texts: Sequence[str]) -> Triplets:
+        """Sublinear TF-IDF of ``texts``, l2-normalised, as sorted ``(row, column, value)``."""
+        if self.table is None:
+            X = self.fallback.transform(list(texts)).tocoo()
+            order = np.lexsort((X.col, X.row))
+            return (
+                X.row[order].astype(np.int64),
+                X.col[order].astype(np.int64),
+                X.data[order].astype(np.float64),
+            )
+        ids, lengths = self.encode(texts)
+        row_of, end_of = _layout(lengths)
+        rows, cols = self.table.lookup(ids, row_of, end_of)
+        return _tfidf(rows, cols, len(texts), self.idf)
+
+
 class CompiledTopicModel:
     """The fitted parts of a :class:`TopicClassifier`, arranged for fast prediction.
 
@@ -214,7 +244,7 @@ class CompiledTopicModel:
 
     def __init__(self, clf: TopicClassifier, tokenize: Callable[[str], list[str]]) -> None:
         self.tokenize = tokenize
-        self.lexicon: TopicLexicon | None = getattr(clf, "lexicon_", None)
+        self.lexicon: TopicLexicon = clf.lexicon_
         self.classes = [str(c) for c in clf.classes_]
         lr = clf.lr_
         self.lr = lr
@@ -223,124 +253,80 @@ class CompiledTopicModel:
         # Multinomial (more than two classes): softmax of coef @ x + intercept.
         # A binary model has one row of coefficients and scikit-learn computes it.
         self.multinomial = coef_t.shape[1] == len(self.classes) > 2
-        self.n_features = coef_t.shape[0]
 
+        # the feature blocks in the order of the model's columns: words, chars, lexicon
+        self.blocks: list[_Block] = []
         offset = 0
-        self.word: tuple[Any, NDArray[np.float64], NDArray[np.float64], int] | None = None
-        self.char: tuple[Any, NDArray[np.float64], NDArray[np.float64], int] | None = None
-        self.token_ids: dict[str, int] = {}
-        self.word_fallback: Any = None
-        self.char_fallback: Any = None
         wv = clf.word_vectorizer_
         if wv is not None:
             vocab = dict(wv.vocabulary_)
-            width = len(vocab)
-            table: Any = None
-            token_ids = self.token_ids
+            # every token of the vocabulary's n-grams gets an id >= 1; 0 is any other token
+            self.token_ids: dict[str, int] = {}
             for term in vocab:
                 for token in term.split(" "):
-                    token_ids.setdefault(token, len(token_ids) + 1)  # 0: not in the vocabulary
-            if wv.ngram_range[1] <= _MAX_FAST_N and len(token_ids) < _MAX_ID:
-                table = _NgramTable(vocab, lambda t: t.split(" "), token_ids.__getitem__)
-            else:
-                self.word_fallback = wv
-            self.word = (
-                table,
-                np.asarray(wv.idf_, np.float64),
-                coef_t[offset : offset + width],
-                offset,
+                    self.token_ids.setdefault(token, len(self.token_ids) + 1)
+            fast = wv.ngram_range[1] <= _MAX_FAST_N and len(self.token_ids) < _MAX_ID
+            table = (
+                _NgramTable(vocab, lambda t: t.split(" "), self.token_ids.__getitem__)
+                if fast
+                else None
             )
-            offset += width
+            self.blocks.append(
+                _Block(
+                    table,
+                    self._encode_words,
+                    wv,
+                    np.asarray(wv.idf_, np.float64),
+                    coef_t[offset : offset + len(vocab)],
+                )
+            )
+            offset += len(vocab)
         cv = clf.char_vectorizer_
         if cv is not None:
             vocab = dict(cv.vocabulary_)
-            width = len(vocab)
-            table = None
-            if cv.ngram_range[1] <= _MAX_FAST_N:
-                table = _NgramTable(vocab, list, ord)
-            else:
-                self.char_fallback = cv
-            self.char = (
-                table,
-                np.asarray(cv.idf_, np.float64),
-                coef_t[offset : offset + width],
-                offset,
+            table = _NgramTable(vocab, list, ord) if cv.ngram_range[1] <= _MAX_FAST_N else None
+            self.blocks.append(
+                _Block(
+                    table,
+                    _encode_chars,
+                    cv,
+                    np.asarray(cv.idf_, np.float64),
+                    coef_t[offset : offset + len(vocab)],
+                )
             )
-            offset += width
-        lf = clf.lexicon_features_
-        self.lexicon_features = lf
-        # the lexicon scores' settings: those of the lexicon features, else the defaults
-        # the keyword blend uses (TopicClassifier.lead_weight, min_score 2.0)
-        self.lead_weight = float(lf.lead_weight if lf is not None else clf.lead_weight)
-        if lf is None:
-            from fazhi.classifiers.topic_model import TopicLexiconFeatures
-
-            lf_defaults = TopicLexiconFeatures()
-        self.min_score = float((lf if lf is not None else lf_defaults).min_score)
+            offset += len(vocab)
+        self.lexicon_features = clf.lexicon_features_
         self.lexicon_coef = coef_t[offset:]
-        self.lexicon_offset = offset
+        # the lexicon scores' settings: the lexicon features', else the defaults the
+        # keyword blend uses (the classifier's lead_weight, the default min_score)
+        from fazhi.classifiers.topic_model import TopicLexiconFeatures
 
-    # -- blocks ----------------------------------------------------------------------
-    def lexicon_matches(self, texts: Sequence[str]) -> list[list[LexiconMatch]]:
-        """The lexicon terms of each text (longest first, non-overlapping, left to right)."""
-        lexicon = self.lexicon
-        if lexicon is None:
-            return [[] for _ in texts]
-        return [lexicon.matches(t) for t in texts]
+        settings = self.lexicon_features
+        if settings is None:
+            settings = TopicLexiconFeatures(lead_weight=clf.lead_weight)
+        self.lead_weight = float(settings.lead_weight)
+        self.min_score = float(settings.min_score)
 
-    def _word_triplets(self, texts: Sequence[str]) -> Triplets | None:
-        if self.word is None:
-            return None
-        table, idf, _, _ = self.word
-        n = len(texts)
-        if table is None:
-            X = self.word_fallback.transform(list(texts)).tocoo()
-            return _sorted_triplets(X)
-        get = self.token_ids.get
-        token_lists = [self.tokenize(t) for t in texts]
-        flat = [get(tok, 0) for toks in token_lists for tok in toks]
-        ids = np.asarray(flat, dtype=np.uint64)
-        row_of, end_of = _layout([len(t) for t in token_lists])
+    def _encode_words(self, texts: Sequence[str]) -> tuple[NDArray[np.uint64], list[int]]:
         # A token outside the vocabulary has id 0, and every field of every code in
         # the tables is non-zero, so an n-gram containing it matches nothing.
-        rows, cols = table.lookup(ids, row_of, end_of)
-        return _tfidf(rows, cols, n, idf)
+        get = self.token_ids.get
+        token_lists = [self.tokenize(t) for t in texts]
+        ids = np.asarray([get(tok, 0) for toks in token_lists for tok in toks], dtype=np.uint64)
+        return ids, [len(toks) for toks in token_lists]
 
-    def _char_triplets(self, texts: Sequence[str]) -> Triplets | None:
-        if self.char is None:
-            return None
-        table, idf, _, _ = self.char
-        if table is None:
-            X = self.char_fallback.transform(list(texts)).tocoo()
-            return _sorted_triplets(X)
-        docs = [_WHITE_SPACES.sub(" ", t) for t in texts]
-        ids = _code_points("".join(docs))
-        row_of, end_of = _layout([len(d) for d in docs])
-        rows, cols = table.lookup(ids, row_of, end_of)
-        return _tfidf(rows, cols, len(texts), idf)
+    # -- lexicon -----------------------------------------------------------------------
+    def lexicon_matches(self, texts: Sequence[str]) -> list[list[LexiconMatch]]:
+        """The lexicon terms of each text (longest first, non-overlapping, left to right)."""
+        return [self.lexicon.matches(t) for t in texts]
 
-    def _lexicon_scores(
-        self, texts: Sequence[str], matches: Sequence[Sequence[LexiconMatch]]
+    def lexicon_scores(
+        self, texts: Sequence[str], matches: Sequence[Sequence[LexiconMatch]] | None = None
     ) -> NDArray[np.float64]:
-        """Summed lexicon weights per topic (columns in ``TOPIC_LABELS`` order), lead sentence counted ``lead_weight`` times."""
-        from fazhi.classifiers.topic import TOPIC_LABELS
-
-        index = {t: i for i, t in enumerate(TOPIC_LABELS)}
-        raw = np.zeros((len(texts), len(TOPIC_LABELS)), dtype=np.float64)
-        lead_weight = self.lead_weight
-        for row, (text, found) in enumerate(zip(texts, matches, strict=True)):
-            if not found:
-                continue
-            m_end = _LEAD_END.search(text)
-            lead_end = m_end.end() if m_end else len(text)
-            out = raw[row]
-            for match in found:
-                factor = lead_weight if match.start < lead_end else 1.0
-                for topic, weight, _ in match.topics:
-                    i = index.get(topic)
-                    if i is not None:
-                        out[i] += weight * factor
-        return raw
+        """Summed lexicon weights per topic (columns in ``TOPIC_LABELS`` order)."""
+        if matches is None:
+            matches = self.lexicon_matches(texts)
+        return self.lexicon.scores_of_matches(texts, matches, lead_weight=self.lead_weight)
 
     # -- features and probabilities ----------------------------------------------------
     def features(
@@ -351,17 +337,11 @@ class CompiledTopicModel:
 
         n = len(texts)
         blocks: list[Any] = []
-        for triplets, block in (
-            (self._word_triplets(texts), self.word),
-            (self._char_triplets(texts), self.char),
-        ):
-            if triplets is not None and block is not None:
-                r, c, v = triplets
-                blocks.append(sp.csr_matrix((v, (r, c)), shape=(n, len(block[1]))))
+        for block in self.blocks:
+            r, c, v = block.triplets(texts)
+            blocks.append(sp.csr_matrix((v, (r, c)), shape=(n, len(block.idf))))
         if self.lexicon_features is not None:
-            if matches is None:
-                matches = self.lexicon_matches(texts)
-            raw = self._lexicon_scores(texts, matches)
+            raw = self.lexicon_scores(texts, matches)
             blocks.append(sp.csr_matrix(self.lexicon_features.transform_scores(raw)))
         return sp.hstack(blocks, format="csr")
 
@@ -373,27 +353,21 @@ class CompiledTopicModel:
     ) -> NDArray[np.float64]:
         """``X @ coef.T + intercept`` for the features ``X`` of ``texts``, without building ``X``.
 
-        ``raw`` (the :meth:`_lexicon_scores`) is computed from ``matches`` when not given.
+        ``raw`` (the :meth:`lexicon_scores`) is computed from ``matches`` when not given.
         """
-        n = len(texts)
-        scores = np.zeros((n, len(self.intercept)), dtype=np.float64)
+        scores = np.zeros((len(texts), len(self.intercept)), dtype=np.float64)
         scores += self.intercept
-        for triplets, block in (
-            (self._word_triplets(texts), self.word),
-            (self._char_triplets(texts), self.char),
-        ):
-            if triplets is None or block is None or not len(triplets[0]):
+        for block in self.blocks:
+            r, c, v = block.triplets(texts)
+            if not len(r):
                 continue
-            r, c, v = triplets
-            contributions = block[2][c] * v[:, None]
+            contributions = block.coef[c] * v[:, None]
             # r is sorted: sum the contributions of each row in one pass
             starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
             scores[r[starts]] += np.add.reduceat(contributions, starts, axis=0)
         if self.lexicon_features is not None:
             if raw is None:
-                raw = self._lexicon_scores(
-                    texts, self.lexicon_matches(texts) if matches is None else matches
-                )
+                raw = self.lexicon_scores(texts, matches)
             scores += self.lexicon_features.transform_scores(raw) @ self.lexicon_coef
         return scores.ravel() if scores.shape[1] == 1 else scores
 
@@ -421,11 +395,10 @@ class CompiledTopicModel:
         from fazhi.classifiers.keyword_topic import _softmax, keyword_scores
         from fazhi.classifiers.topic import TOPIC_LABELS
 
-        columns = [TOPIC_LABELS.index(c) if c in TOPIC_LABELS else -1 for c in self.classes]
         by_class = np.zeros((len(raw), len(self.classes)), dtype=np.float64)
-        for j, col in enumerate(columns):
-            if col >= 0:
-                by_class[:, j] = raw[:, col]
+        for j, label in enumerate(self.classes):
+            if label in TOPIC_LABELS:
+                by_class[:, j] = raw[:, TOPIC_LABELS.index(label)]
         return _softmax(keyword_scores(by_class, self.classes, self.min_score))
 
     def predict_proba(
@@ -438,19 +411,13 @@ class CompiledTopicModel:
         """``(1 - blend) * regression_proba + blend * keyword_proba`` of ``texts``."""
         raw = None
         if self.lexicon_features is not None or blend > 0.0:
-            if matches is None:
-                matches = self.lexicon_matches(texts)
-            raw = self._lexicon_scores(texts, matches)
+            raw = self.lexicon_scores(texts, matches)
         proba = self.regression_proba(texts, matches, raw)
         if blend > 0.0 and raw is not None:
             proba = (1.0 - blend) * proba + blend * self.keyword_proba(raw)
         return proba
 
 
-def _sorted_triplets(X: Any) -> Triplets:
-    order = np.lexsort((X.col, X.row))
-    return (
-        X.row[order].astype(np.int64),
-        X.col[order].astype(np.int64),
-        X.data[order].astype(np.float64),
-    )
+def _encode_chars(texts: Sequence[str]) -> tuple[NDArray[np.uint64], list[int]]:
+    docs = [_WHITE_SPACES.sub(" ", t) for t in texts]
+    return _code_points("".join(docs)), [len(d) for d in docs]

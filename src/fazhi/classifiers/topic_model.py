@@ -138,8 +138,9 @@ def _segmenter() -> Segmenter:
 
             stop = load_stopwords()
             backend = _tok_backend
-            if backend is None and os.environ.get("FAZHI_SEGMENTER", "").strip() in _SAME_CUTS:
-                backend = os.environ["FAZHI_SEGMENTER"].strip()
+            chosen = os.environ.get("FAZHI_SEGMENTER", "").strip()
+            if backend is None and chosen in _SAME_CUTS:
+                backend = chosen
             if backend is not None:
                 _tok_segmenter = Segmenter(backend=backend, stopwords=stop)
             else:
