@@ -172,3 +172,30 @@ def test_builtin_output_is_trusted_but_a_subclass_is_checked() -> None:
     assert results["topic"]
     with pytest.raises(fazhi.PluginError, match="span"):
         run_classifiers([broken], doc)
+
+
+def test_scores_of_matches_sum_the_weights_with_the_lead_sentence_counted_more(
+    seed_paragraphs: list[str],
+) -> None:
+    """Against a plain re-implementation: longest-first alternation, lead sentence x lead_weight."""
+    from fazhi.classifiers.topic import TOPIC_LABELS
+
+    lexicon = load_topic_lexicon()
+    weights: dict[str, list[tuple[str, float]]] = {}
+    for term, topic, weight, _ in lexicon.entries:
+        weights.setdefault(term, []).append((topic, weight))
+    plain = re.compile("|".join(re.escape(t) for t in sorted(weights, key=lambda t: (-len(t), t))))
+    texts = seed_paragraphs[:80]
+    expected = np.zeros((len(texts), len(TOPIC_LABELS)))
+    for row, text in enumerate(texts):
+        lead = re.search(r"[。！？!?；;：:]", text)
+        lead_end = lead.end() if lead else len(text)
+        for m in plain.finditer(text):
+            for topic, weight in weights[m.group()]:
+                expected[row, TOPIC_LABELS.index(topic)] += weight * (
+                    2.0 if m.start() < lead_end else 1.0
+                )
+    matches = [lexicon.matches(t) for t in texts]
+    np.testing.assert_allclose(
+        lexicon.scores_of_matches(texts, matches, lead_weight=2.0), expected, rtol=0, atol=1e-12
+    )
