@@ -229,3 +229,7 @@ def test_paragraph_never_joins_across_a_noise_line() -> None:
     doc = fazhi.parse("、\n字体[]\n0")
     assert [n.text for n in doc.noise] == ["字体[]"]
     assert [p.text for p in doc.paragraphs] == ["、", "0"]
+    # the same for mojibake stripped from a line's end
+    doc = fazhi.parse("、??\n0")
+    assert [n.text for n in doc.noise] == ["??"]
+    assert [p.text for p in doc.paragraphs] == ["、", "0"]

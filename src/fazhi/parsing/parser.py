@@ -442,9 +442,10 @@ def _assemble(
     source_span: tuple[int, int] | None,
     encoding: str | None,
 ) -> Document:
-    # paragraphs: join body lines that continue each other, never across a noise
-    # line (the paragraph's span would then cover the noise)
-    barriers = sorted(n.start for n in noise if n.kind != "mojibake")
+    # paragraphs: join body lines that continue each other, never across noise (a
+    # chrome line, or mojibake stripped from a line's end or the next one's start):
+    # the paragraph's span would then cover the noise
+    barriers = sorted(n.start for n in noise)
     items: list[_Line | tuple[int, int]] = []  # a heading line, or a paragraph's (start, end)
     para: list[int] | None = None  # [start, end]
     prev_text = ""
