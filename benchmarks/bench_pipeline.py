@@ -76,8 +76,16 @@ else:
     n_jobs = int(mode.split(":")[1])
     names = sorted(plugins.classifiers())
     # warm up: build tokenizers and models (in every worker too) before timing, as a long
-    # batch amortises them; joblib reuses the same worker processes for the timed run
-    warm = [fazhi.parse("法治政府建设报告\n\n一、主要举措\n\n推进行政执法。")] * (4 * n_jobs)
+    # batch amortises them; joblib reuses the same worker processes for the timed run.
+    # analyze_many groups inputs into tasks of ~TASK_BYTES, so the warm-up needs several
+    # tasks' worth of text for every worker to get one (a few tiny documents make one task)
+    from fazhi.analysis import TASK_BYTES
+    warm, size = [], 0
+    for name in sorted(os.listdir(corpus)):
+        if size >= 4 * n_jobs * TASK_BYTES:
+            break
+        warm.append(Path(corpus, name))
+        size += os.path.getsize(warm[-1])
     list(fazhi.analyze_many(warm, n_jobs=n_jobs))
     start = time.perf_counter()
     n = 0

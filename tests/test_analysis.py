@@ -292,6 +292,40 @@ def test_analysis_pickles_to_an_equal_analysis() -> None:
     assert pickle.loads(pickle.dumps(pred)).evidence[0] == Tagged(0, 1, "a", tag="t")
 
 
+def test_analysis_pickle_packs_predictions_and_keeps_every_value() -> None:
+    """An Analysis travels with its predictions packed (evidence text is not stored
+    twice), yet every prediction comes back equal and of its own class: plugin
+    subclasses, and evidence whose text is not the document's slice, included."""
+    import pickle
+
+    from fazhi.classifiers.base import Prediction
+
+    doc = fazhi.parse("关于推进依法行政的报告\n\n全面推行行政执法公示制度。")
+    para = doc.paragraphs[0]
+    plain = Prediction.for_paragraph(
+        para,
+        classifier="topic",
+        label="enforcement",
+        score=0.9,
+        probabilities={"enforcement": 0.9, "general": 0.1},
+        evidence=(Evidence(para.start, para.start + 4, para.text[:4], "lexicon", 1.5, "why"),),
+        data={"k": [1, 2]},
+    )
+    odd = Prediction("x", "y", 0.5, 0, 2, level="document", evidence=(Evidence(0, 2, "不同"),))
+    tagged = Prediction("x", "z", 0.5, 0, 1, evidence=(Tagged(0, 1, "关", tag="t"),))
+    analysis = Analysis(doc, {"topic": (plain,), "x": (odd, tagged)}, {"broken": "boom"})
+    blob = pickle.dumps(analysis)
+    copy = pickle.loads(blob)
+    assert copy == analysis
+    assert copy.failures == {"broken": "boom"}
+    assert copy["x"][0].evidence[0].text == "不同"  # not replaced by the slice
+    assert type(copy["x"][1].evidence[0]) is Tagged
+    assert copy["topic"][0].evidence[0].text == para.text[:4]
+    assert copy["topic"][0].data == {"k": [1, 2]}
+    # the packed form stores the evidence text once (in the document), not per evidence
+    assert blob.count(para.text[:4].encode("utf-8")) == 1
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Tagged(Evidence):
     """A plugin's own Evidence subclass: pickled with the default protocol, fields kept."""

@@ -22,7 +22,7 @@ import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, SupportsIndex
 
 from fazhi.classifiers.topic import TOPIC_LABELS, TOPIC_NAMES
 from fazhi.document import Document, Paragraph, Section
@@ -133,6 +133,17 @@ class Analysis:
     predictions: Mapping[str, tuple[Prediction, ...]] = field(default_factory=dict)
     failures: Mapping[str, str] = field(default_factory=dict)
     ok: bool = field(default=True, init=False)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        if type(self) is not Analysis:  # a subclass keeps the default pickling
+            return object.__reduce_ex__(self, protocol)
+        # analyze_many's workers send every Analysis to the caller: the predictions
+        # travel packed (see fazhi.classifiers.base._pack_predictions), and loading
+        # them is what the caller's process spends most of its time on
+        from fazhi.classifiers.base import _pack_predictions
+
+        packed = _pack_predictions(self.document.text, self.predictions)
+        return (_unpickle_analysis, (_ANALYSIS_PICKLE_FORMAT, self.document, packed, self.failures))
 
     def __getitem__(self, classifier: str) -> tuple[Prediction, ...]:
         try:
@@ -393,6 +404,19 @@ def _inherited_role(roles: Mapping[tuple[int, ...], str], path: tuple[int, ...])
         if role is not None:
             return role
     return None
+
+
+_ANALYSIS_PICKLE_FORMAT = 1
+
+
+def _unpickle_analysis(
+    version: int, document: Document, packed: Any, failures: Mapping[str, str]
+) -> Analysis:
+    from fazhi.classifiers.base import _unpack_predictions
+
+    if version != _ANALYSIS_PICKLE_FORMAT:
+        raise ValueError(f"unknown fazhi Analysis pickle format {version!r}")
+    return Analysis(document, _unpack_predictions(document.text, packed), failures)
 
 
 @dataclass(frozen=True)

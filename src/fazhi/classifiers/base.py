@@ -249,6 +249,154 @@ class Prediction:
         }
 
 
+# -- compact pickling of a document's predictions -------------------------------
+#
+# analyze_many's worker processes send every Analysis back to the caller, and a
+# document's paragraph predictions carry tens of Evidence objects each. Pickled
+# one by one, each object costs a REDUCE with its own argument tuple and its text
+# decoded again (loading took ~4.5 µs per Evidence, a tenth of the serial
+# analysis time, spent in the one process that also hands out the work). Packed,
+# an Evidence is six values in a flat tuple and its text, a slice of the
+# document, is not stored at all.
+
+_EVIDENCE_SETTERS = tuple(getattr(Evidence, name).__set__ for name in Evidence.__slots__)
+_PREDICTION_SETTERS = tuple(getattr(Prediction, name).__set__ for name in Prediction.__slots__)
+_EVIDENCE_FIELDS = len(_EVIDENCE_SETTERS)
+
+
+def _new_evidence(
+    start: int,
+    end: int,
+    text: str,
+    rule: str | None,
+    weight: float | None,
+    note: str | None,
+    *,
+    _new: Callable[[type], Any] = object.__new__,
+    _set: tuple[Callable[[Any, Any], None], ...] = _EVIDENCE_SETTERS,
+) -> Evidence:
+    """``Evidence(start, end, text, rule, weight, note)`` without the dataclass ``__init__``.
+
+    For fazhi's own classifiers and the unpickler, which make hundreds of these
+    per document: a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, more than twice the cost of the slot setters."""
+    e: Evidence = _new(Evidence)
+    s0, s1, s2, s3, s4, s5 = _set
+    s0(e, start)
+    s1(e, end)
+    s2(e, text)
+    s3(e, rule)
+    s4(e, weight)
+    s5(e, note)
+    return e
+
+
+def _new_prediction(
+    classifier: str,
+    label: str,
+    score: float,
+    start: int,
+    end: int,
+    level: str,
+    target: int,
+    probabilities: dict[str, float],
+    evidence: tuple[Evidence, ...],
+    data: dict[str, Any],
+    *,
+    _new: Callable[[type], Any] = object.__new__,
+    _set: tuple[Callable[[Any, Any], None], ...] = _PREDICTION_SETTERS,
+) -> Prediction:
+    """``Prediction(...)`` (all fields, positionally) without the dataclass ``__init__``.
+
+    ``__post_init__`` is skipped too, so ``probabilities`` and ``data`` must be
+    dicts nobody else holds and ``evidence`` a tuple (what it would copy them into)."""
+    p: Prediction = _new(Prediction)
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9 = _set
+    s0(p, classifier)
+    s1(p, label)
+    s2(p, score)
+    s3(p, start)
+    s4(p, end)
+    s5(p, level)
+    s6(p, target)
+    s7(p, probabilities)
+    s8(p, evidence)
+    s9(p, data)
+    return p
+
+
+def _pack_prediction(text: str, p: Prediction) -> tuple[Any, ...] | Prediction:
+    """An exact Prediction (with exact Evidence) as a tuple; anything else as itself."""
+    if type(p) is not Prediction:
+        return p
+    flat: list[Any] = []
+    for e in p.evidence:
+        if type(e) is not Evidence:
+            return p
+        s, t = e.start, e.end
+        # the text is left out when it is the document's own slice (always, for a
+        # valid prediction; kept otherwise, so that packing never changes a value)
+        same = type(s) is int and type(t) is int and text[s:t] == e.text
+        flat += (s, t, None if same else e.text, e.rule, e.weight, e.note)
+    return (
+        p.classifier,
+        p.label,
+        p.score,
+        p.start,
+        p.end,
+        p.level,
+        p.target,
+        p.probabilities,
+        tuple(flat),
+        p.data,
+    )
+
+
+def _unpack_prediction(text: str, packed: tuple[Any, ...] | Prediction) -> Prediction:
+    if not isinstance(packed, tuple):
+        return packed
+    # the fields were checked when the prediction was made, and the dicts are the
+    # unpickler's fresh copies: no __init__ needed
+    flat = packed[8]
+    n = _EVIDENCE_FIELDS
+    new_evidence = _new_evidence
+    evidence = tuple(
+        [
+            new_evidence(
+                start, end, text[start:end] if etext is None else etext, rule, weight, note
+            )
+            for start, end, etext, rule, weight, note in zip(
+                flat[0::n], flat[1::n], flat[2::n], flat[3::n], flat[4::n], flat[5::n], strict=True
+            )
+        ]
+    )
+    c, label, score, start, end, level, target, probabilities = packed[:8]
+    return _new_prediction(
+        c, label, score, start, end, level, target, probabilities, evidence, packed[9]
+    )
+
+
+def _pack_predictions(
+    text: str, predictions: Mapping[str, Sequence[Prediction]]
+) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """The predictions on the document with ``text``, in a compact picklable form.
+
+    The inverse is :func:`_unpack_predictions`; the round trip gives equal
+    predictions (subclasses of Prediction or Evidence are kept as they are).
+    """
+    return tuple(
+        (name, tuple([_pack_prediction(text, p) for p in preds]))
+        for name, preds in predictions.items()
+    )
+
+
+def _unpack_predictions(
+    text: str, packed: Iterable[tuple[str, Iterable[Any]]]
+) -> dict[str, tuple[Prediction, ...]]:
+    """The predictions :func:`_pack_predictions` packed, for the document with ``text``."""
+    return {name: tuple([_unpack_prediction(text, p) for p in items]) for name, items in packed}
+
+
 # -- protocol -----------------------------------------------------------------
 
 

@@ -67,7 +67,13 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from fazhi.classifiers.base import Classifier, Evidence, Prediction
+from fazhi.classifiers.base import (
+    Classifier,
+    Evidence,
+    Prediction,
+    _new_evidence,
+    _new_prediction,
+)
 from fazhi.document import Document
 
 if TYPE_CHECKING:
@@ -837,9 +843,8 @@ class RuleHit:
     def evidence(self, text: str) -> list[Evidence]:
         rule = self.rule
         rid, weight, note = rule.id, rule.weight, rule.evidence_note
-        # Evidence(start, end, text, rule, weight, note), positionally: keyword
-        # arguments make each of these frozen objects about a third dearer
-        return [Evidence(s, e, text[s:e], rid, weight, note) for s, e in self.spans]
+        # Evidence(start, end, text, rule, weight, note), without the dataclass __init__
+        return [_new_evidence(s, e, text[s:e], rid, weight, note) for s, e in self.spans]
 
 
 def _sre_parser() -> Any:
@@ -1642,11 +1647,11 @@ class GenreExplanation:
         return _ranked(self.scores)[1]
 
     def evidence(self) -> tuple[Evidence, ...]:
-        # what chaining RuleHit.evidence gives, built in one pass (positionally:
-        # Evidence(start, end, text, rule, weight, note))
+        # what chaining RuleHit.evidence gives, built in one pass (Evidence(start, end,
+        # text, rule, weight, note) without the dataclass __init__)
         text = self.text
         return tuple(
-            Evidence(s, e, text[s:e], r.id, r.weight, r.evidence_note)
+            _new_evidence(s, e, text[s:e], r.id, r.weight, r.evidence_note)
             for h in self.hits
             for r in (h.rule,)
             for s, e in h.spans
@@ -1868,10 +1873,11 @@ class GenreRules:
             "margin": ex.margin,
             "rules_version": rules_version(),
         }
-        # what Prediction.for_document builds, positionally (classifier, label, score,
-        # start, end, level, target, probabilities, evidence, data): it is cheaper
+        # what Prediction.for_document builds (classifier, label, score, start, end,
+        # level, target, probabilities, evidence, data), without the dataclass __init__:
+        # the dicts are this call's own (the explanation is not returned)
         return [
-            Prediction(
+            _new_prediction(
                 self.name,
                 ex.label,
                 ex.probabilities[ex.label],
@@ -1879,7 +1885,7 @@ class GenreRules:
                 len(ex.text),
                 "document",
                 0,
-                ex.probabilities,
+                dict(ex.probabilities),
                 ex.evidence(),
                 data,
             )

@@ -47,7 +47,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fazhi.classifiers.base import Classifier, Evidence, Prediction
+from fazhi.classifiers.base import (
+    Classifier,
+    Evidence,
+    Prediction,
+    _new_evidence,
+    _new_prediction,
+)
 from fazhi.document import Document, Section
 
 __all__ = [
@@ -427,7 +433,7 @@ class SectionRoleClassifier:
         if closing is not None:
             m = closing[1]
             closing_ev = (
-                Evidence(
+                _new_evidence(
                     m.start,
                     m.end,
                     text[m.start : m.end],
@@ -441,15 +447,15 @@ class SectionRoleClassifier:
         labels: list[str] = []
         scores: list[float] = []
         evidence: list[tuple[Evidence, ...]] = []
-        # what Prediction.for_section gives, positionally (classifier, label, score,
-        # start, end, level, target, probabilities, evidence; Evidence(start, end,
-        # text, rule, weight, note)): keyword arguments make each of these frozen
-        # objects noticeably dearer, and there is one per section
+        # what Prediction.for_section gives (classifier, label, score, start, end,
+        # level, target, probabilities, evidence, data) and Evidence(start, end, text,
+        # rule, weight, note), built without the dataclass __init__: there is one of
+        # each per section
         out: list[Prediction] = []
         name = self.name
         others = len(ROLES) - 1
         # the probabilities of a (label, score): every role but the label shares what
-        # the label leaves (Prediction copies the dict, so one per key is enough)
+        # the label leaves (one per key, copied for each prediction)
         probas: dict[tuple[str, float], dict[str, float]] = {}
         for i, section in enumerate(sections):
             h = section.heading
@@ -466,7 +472,7 @@ class SectionRoleClassifier:
                     ev = (_evidence(doc, best),)
                 else:
                     label, score = default, _DEFAULT_SCORE
-                    ev = (Evidence(h.start, h.end, h.text, None, None, default_note),)
+                    ev = (_new_evidence(h.start, h.end, h.text, None, None, default_note),)
             else:
                 best = _best([m for m in own if m.rule.override]) if own else None
                 if best is not None:
@@ -478,7 +484,7 @@ class SectionRoleClassifier:
                     if evidence[parent]:
                         e = evidence[parent][0]
                         note = f"inherited from the parent section {sections[parent].heading.text!r}; {e.note}"
-                        ev = (Evidence(e.start, e.end, e.text, e.rule, e.weight, note),)
+                        ev = (_new_evidence(e.start, e.end, e.text, e.rule, e.weight, note),)
             labels.append(label)
             scores.append(score)
             evidence.append(ev)
@@ -488,7 +494,18 @@ class SectionRoleClassifier:
                 proba[label] = score
                 probas[label, score] = proba
             out.append(
-                Prediction(name, label, score, section.start, section.end, "section", i, proba, ev)
+                _new_prediction(
+                    name,
+                    label,
+                    score,
+                    section.start,
+                    section.end,
+                    "section",
+                    i,
+                    dict(proba),
+                    ev,
+                    {},
+                )
             )
         return out
 
@@ -503,7 +520,7 @@ class SectionRoleClassifier:
 
 def _evidence(doc: Document, m: _Match) -> Evidence:
     note = f"{m.rule.role}: {m.rule.description}"
-    return Evidence(m.start, m.end, doc.text[m.start : m.end], m.rule.id, m.rule.weight, note)
+    return _new_evidence(m.start, m.end, doc.text[m.start : m.end], m.rule.id, m.rule.weight, note)
 
 
 def _paragraph_roles(doc: Document, predictions: Sequence[Prediction], rules: _Rules) -> list[str]:

@@ -212,13 +212,15 @@ def paragraph_predictions(
     predicted topic in the text that was read (the paragraph, plus its run-in
     heading if it has one).
     """
-    from fazhi.classifiers.base import Evidence, Prediction
+    from fazhi.classifiers.base import _new_evidence, _new_prediction
 
     if labels is None:
         labels = [classes[i] for i in proba.argmax(axis=1)] if len(items) else []
     rows = proba.tolist() if hasattr(proba, "tolist") else [list(r) for r in proba]
     out: list[Prediction] = []
     paragraph: Paragraph
+    # Prediction and Evidence built without the dataclass __init__ (what
+    # Prediction.for_paragraph gives, with fresh dicts): a corpus has many paragraphs
     for paragraph, (start, _text), label, row, found in zip(
         doc.paragraphs, items, labels, rows, matches, strict=True
     ):
@@ -226,26 +228,27 @@ def paragraph_predictions(
         for c, value in zip(classes, row, strict=True):
             probs[c] = 0.0 if value < 0.0 else 1.0 if value > 1.0 else value
         evidence = tuple(
-            Evidence(
-                start + m.start,
-                start + m.end,
-                m.term,
-                rule=f"lexicon:{topic}",
-                weight=weight,
-                note=note or None,
-            )
-            for m in found
-            for topic, weight, note in m.topics
-            if topic == label
+            [
+                _new_evidence(
+                    start + m.start, start + m.end, m.term, f"lexicon:{topic}", weight, note or None
+                )
+                for m in found
+                for topic, weight, note in m.topics
+                if topic == label
+            ]
         )
         out.append(
-            Prediction.for_paragraph(
-                paragraph,
-                classifier=classifier,
-                label=label,
-                score=probs[label],
-                probabilities=probs,
-                evidence=evidence,
+            _new_prediction(
+                classifier,
+                label,
+                probs[label],
+                paragraph.start,
+                paragraph.end,
+                "paragraph",
+                paragraph.index,
+                probs,
+                evidence,
+                {},
             )
         )
     return out
