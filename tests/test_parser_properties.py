@@ -59,6 +59,21 @@ def test_json_round_trip(text):
 
 @_SETTINGS
 @given(_ANY)
+def test_pickle_round_trip(text):
+    """analyze_many's workers send documents pickled (nodes rebuilt through their
+    slots, texts sliced back from the document): every node comes back equal and of
+    its own class."""
+    import pickle
+
+    doc = fazhi.parse(text)
+    copy = pickle.loads(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == doc
+    assert [type(n) for n in copy.spans()] == [type(n) for n in doc.spans()]
+    assert copy.to_dict() == doc.to_dict()
+
+
+@_SETTINGS
+@given(_ANY)
 def test_paragraph_section_paths_point_at_their_sections(text):
     doc = fazhi.parse(text)
     for i, p in enumerate(doc.paragraphs):

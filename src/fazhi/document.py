@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, SupportsIndex
 
@@ -466,40 +466,60 @@ _NODE_CODE = {cls: i for i, cls in enumerate(_NODE_CLASSES)}
 _PARAGRAPH_REF = -1
 
 
+#: per node class: its field names, and its slot setters (fields in the same order)
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in _NODE_CLASSES
+}
+_NODE_SETTERS: tuple[tuple[Callable[[Any, Any], None], ...], ...] = tuple(
+    tuple(getattr(cls, name).__set__ for name in _NODE_FIELDS[cls]) for cls in _NODE_CLASSES
+)
+
+
 def _pack_node(value: Any, text: str, paragraphs: tuple[Paragraph, ...]) -> Any:
-    """``value`` with every node as a list ``[class code, fields...]``, its text left out when it is ``text[start:end]``."""
-    code = _NODE_CODE.get(type(value))
+    """``value`` with every node as a list ``[class code, fields...]``, its text left out when it is ``text[start:end]``.
+
+    Tuples of nodes become tuples of such lists; other values (numbers, strings,
+    dates, tuples of ints) are kept as they are."""
+    cls = type(value)
+    code = _NODE_CODE.get(cls)
     if code is not None:
-        if (
-            type(value) is Paragraph
-            and value.index < len(paragraphs)
-            and paragraphs[value.index] is value
-        ):
+        if cls is Paragraph and value.index < len(paragraphs) and paragraphs[value.index] is value:
             return [_PARAGRAPH_REF, value.index]
         out: list[Any] = [code]
-        for f in fields(value):
-            v = getattr(value, f.name)
-            if f.name == "text" and isinstance(value, Span) and v == text[value.start : value.end]:
-                v = None
-            out.append(_pack_node(v, text, paragraphs))
+        for name in _NODE_FIELDS[cls]:
+            v = getattr(value, name)
+            if name == "text" and v == text[value.start : value.end]:
+                v = None  # every node with a text field is a Span
+            elif type(v) in _NODE_CODE or (type(v) is tuple and v and type(v[0]) in _NODE_CODE):
+                v = _pack_node(v, text, paragraphs)
+            out.append(v)
         return out
-    if type(value) is tuple:
-        return tuple(_pack_node(v, text, paragraphs) for v in value)
+    if cls is tuple:
+        return tuple([_pack_node(v, text, paragraphs) for v in value])
     return value
 
 
 def _unpack_node(value: Any, text: str, paragraphs: tuple[Paragraph, ...]) -> Any:
+    """The inverse of :func:`_pack_node`. Nodes are rebuilt through their slots, without
+    ``__init__``: their values were checked when the document was parsed, and a
+    document has thousands of nodes (this is most of what loading one costs)."""
     if type(value) is list:
         code = value[0]
         if code == _PARAGRAPH_REF:
             return paragraphs[value[1]]
         cls = _NODE_CLASSES[code]
-        args = [_unpack_node(v, text, paragraphs) for v in value[1:]]
-        if issubclass(cls, Span) and args[2] is None:
-            args[2] = text[args[0] : args[1]]
-        return cls(*args)
+        node: Any = object.__new__(cls)
+        setters = _NODE_SETTERS[code]
+        for i, v in enumerate(value[1:]):
+            if v is None:
+                if i == 2 and issubclass(cls, Span):
+                    v = text[value[1] : value[2]]
+            elif type(v) is list or (type(v) is tuple and v and type(v[0]) is list):
+                v = _unpack_node(v, text, paragraphs)
+            setters[i](node, v)
+        return node
     if type(value) is tuple:
-        return tuple(_unpack_node(v, text, paragraphs) for v in value)
+        return tuple([_unpack_node(v, text, paragraphs) for v in value])
     return value
 
 
