@@ -493,9 +493,12 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         nl = text.find("\n", pos, end)
         stop = end if nl == -1 else nl
         if pos < stop:  # not an empty line
-            s, e = _strip(text, pos, stop)
-            if s < e:
-                out.append((s, e))
+            if text[pos] in _WS or text[stop - 1] in _WS:  # else nothing to strip (no call)
+                s, e = _strip(text, pos, stop)
+                if s < e:
+                    out.append((s, e))
+            else:
+                out.append((pos, stop))
         pos = stop + 1
     return out
 
@@ -540,8 +543,10 @@ class DocView:
         end = len(text)
         while end > 0 and len(out) < _CLOSING_LINES:
             nl = text.rfind("\n", 0, end)
-            if nl + 1 < end:  # not an empty line
-                s, e = _strip(text, nl + 1, end)
+            s, e = nl + 1, end
+            if s < e:  # not an empty line
+                if text[s] in _WS or text[e - 1] in _WS:  # else nothing to strip (no call)
+                    s, e = _strip(text, s, e)
                 if s < e and not (noise and self._noise_covers(s, e)):
                     out.append((s, e))
             end = nl
@@ -1230,48 +1235,19 @@ class _Trigger:
         # literals inside which another literal can start (finditer would skip it)
         self.overlapping = _overlapping(words)
 
-    def candidates(
-        self, text: str, by_literal: Mapping[str, Sequence[_K]], stop: int | None = None
-    ) -> dict[_K, list[int]]:
-        """Key -> the positions (before ``stop``) where a literal mapped to that key starts,
-        in order.
-
-        ``by_literal`` maps every literal of :attr:`words` to the keys (rules) it
-        can start; a rule is a candidate at every position where one of the
-        literals it can start with occurs. (Positions come in order: the inner
-        literals of a match lie between it and the next match.)"""
-        overlapping = self.overlapping
-        search = self.trie.search
-        # a literal that starts before ``stop`` ends before ``endpos``
-        endpos = len(text) if stop is None else min(len(text), stop + self.longest - 1)
-        limit = endpos if stop is None else stop  # every match starts before endpos
-        out: dict[_K, list[int]] = {}
-        get = out.get
-        # the matches are collected by a comprehension first: cheaper than a loop body
-        # that calls the match methods one by one
-        found = [(m.start(), m.group()) for m in self.trie.finditer(text, 0, endpos)]
-        for p, word in found:
-            if p >= limit:
+    def inner(self, text: str, p: int, word: str, endpos: int, limit: int) -> list[tuple[int, str]]:
+        """(position, literal) of the literals that start inside ``word`` (found at ``p``),
+        before ``limit``: the trie's ``finditer`` steps over them."""
+        out: list[tuple[int, str]] = []
+        end = p + len(word)
+        q = p + 1
+        while q < end:
+            found = self.trie.search(text, q, endpos)
+            if found is None or found.start() >= end or found.start() >= limit:
                 break
-            for key in by_literal[word]:
-                got = get(key)
-                if got is None:
-                    out[key] = [p]
-                else:
-                    got.append(p)
-            if word in overlapping:  # rare: look for literals that start inside this one
-                end = p + len(word)
-                q = p + 1
-                while q < end:
-                    inner = search(text, q, endpos)
-                    if inner is None or inner.start() >= end:
-                        break
-                    q = inner.start()
-                    if stop is not None and q >= stop:
-                        break
-                    for key in by_literal[inner.group()]:
-                        out.setdefault(key, []).append(q)
-                    q += 1
+            q = found.start()
+            out.append((q, found.group()))
+            q += 1
         return out
 
     def present(self, text: str, by_literal: Mapping[str, Sequence[_K]], count: int) -> set[_K]:
@@ -1375,6 +1351,7 @@ class _Group:
         ]
         # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
         self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
+        self.matchers = [match for _, match in self.anchored]
         # per anchored rule: first character -> a literal search that must succeed
         # near a position before the rule is worth trying there (see _window_gates)
         self.gates = [_window_gates(r.pattern or "") for r, _ in anchored]
@@ -1387,6 +1364,73 @@ class _Group:
             for w, rs in _rules_by_literal(words, anchored).items()
         }
 
+    def _scan_anchored(
+        self, text: str, stop: int | None, found: dict[str, list[tuple[int, int]]]
+    ) -> None:
+        """The anchored rules' matches (before ``stop``) into ``found``, as ``finditer`` gives them.
+
+        Each literal the trigger reports is handled as it comes: the rules it can
+        start are tried there at once (rather than first collecting every rule's
+        positions and then trying each rule over its list), skipping a position
+        inside the rule's previous match as ``finditer`` would."""
+        trigger = self.trigger
+        assert trigger is not None
+        # a literal that starts before ``stop`` ends before ``endpos``
+        endpos = len(text) if stop is None else min(len(text), stop + trigger.longest - 1)
+        limit = endpos if stop is None else stop  # every match starts before endpos
+        by_literal = self.by_literal
+        matchers = self.matchers
+        all_gates = self.gates
+        overlapping = trigger.overlapping
+        ends = [0] * len(matchers)  # per rule, where its last match ended
+        spans: dict[int, list[tuple[int, int]]] = {}
+        # the matches are collected by a comprehension first: cheaper than a loop body
+        # that calls the match methods one by one
+        hits = [(m.start(), m.group()) for m in trigger.trie.finditer(text, 0, endpos)]
+        for p, word in hits:
+            if p >= limit:
+                break
+            for i in by_literal[word]:
+                if p < ends[i]:
+                    continue
+                gates = all_gates[i]
+                if gates is not None:
+                    gate = gates.get(text[p])
+                    if gate is not None and gate[0](text, p, p + gate[1]) is None:
+                        continue  # no literal the match needs is within its reach
+                m = matchers[i](text, p)
+                if m is not None:
+                    e = m.end()
+                    if e > p:
+                        ends[i] = e
+                        got = spans.get(i)
+                        if got is None:
+                            spans[i] = [(p, e)]
+                        else:
+                            got.append((p, e))
+            if word in overlapping:  # rare: literals that start inside this one
+                for q, inner in trigger.inner(text, p, word, endpos, limit):
+                    for i in by_literal[inner]:
+                        if q >= ends[i]:
+                            self._try_anchored(i, text, q, ends, spans)
+        anchored = self.anchored
+        for i, got in spans.items():
+            found[anchored[i][0]] = got
+
+    def _try_anchored(
+        self, i: int, text: str, p: int, ends: list[int], spans: dict[int, list[tuple[int, int]]]
+    ) -> None:
+        """Anchored rule ``i`` tried at ``p`` (the rare path of :meth:`_scan_anchored`)."""
+        gates = self.gates[i]
+        if gates is not None:
+            gate = gates.get(text[p])
+            if gate is not None and gate[0](text, p, p + gate[1]) is None:
+                return
+        m = self.matchers[i](text, p)
+        if m is not None and m.end() > p:
+            ends[i] = m.end()
+            spans.setdefault(i, []).append((p, m.end()))
+
     def scan(
         self, text: str, jstarts: Sequence[int], jends: Sequence[int], stop: int | None = None
     ) -> dict[str, list[tuple[int, int]]]:
@@ -1396,31 +1440,8 @@ class _Group:
         matches that start there are the same, and the caller keeps only those
         (standalone rules still see the whole text)."""
         found: dict[str, list[tuple[int, int]]] = {}
-        candidates = (
-            self.trigger.candidates(text, self.by_literal, stop) if self.trigger is not None else {}
-        )
-        anchored = self.anchored
-        all_gates = self.gates
-        for i, positions in candidates.items():
-            rid, match = anchored[i]
-            gates = all_gates[i]
-            spans: list[tuple[int, int]] = []
-            end = 0  # where the last match ended: finditer resumes there
-            for p in positions:
-                if p < end:
-                    continue
-                if gates is not None:
-                    gate = gates.get(text[p])
-                    if gate is not None and gate[0](text, p, p + gate[1]) is None:
-                        continue  # no literal the match needs is within its reach
-                m = match(text, p)
-                if m is not None:
-                    e = m.end()
-                    if e > p:
-                        spans.append((p, e))
-                        end = e
-            if spans:
-                found[rid] = spans
+        if self.trigger is not None:
+            self._scan_anchored(text, stop, found)
         if self.standalone:
             runnable = set(self.unfiltered)
             if self.required_trigger is not None:
