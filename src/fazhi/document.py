@@ -466,13 +466,21 @@ _NODE_CODE = {cls: i for i, cls in enumerate(_NODE_CLASSES)}
 _PARAGRAPH_REF = -1
 
 
+def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot setters of a ``slots=True`` dataclass, in field order.
+
+    Setting the slots of ``object.__new__(cls)`` through them builds an instance
+    without ``__init__`` (a frozen dataclass's sets each field through
+    ``object.__setattr__``, about twice the cost); the unpicklers and fazhi's own
+    classifiers use it for the thousands of nodes and predictions of a corpus."""
+    return tuple(getattr(cls, f.name).__set__ for f in fields(cls))
+
+
 #: per node class: its field names, and its slot setters (fields in the same order)
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls)) for cls in _NODE_CLASSES
 }
-_NODE_SETTERS: tuple[tuple[Callable[[Any, Any], None], ...], ...] = tuple(
-    tuple(getattr(cls, name).__set__ for name in _NODE_FIELDS[cls]) for cls in _NODE_CLASSES
-)
+_NODE_SETTERS = tuple(_slot_setters(cls) for cls in _NODE_CLASSES)
 
 
 def _pack_node(value: Any, text: str, paragraphs: tuple[Paragraph, ...]) -> Any:

@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, SupportsIndex, cast, runtime_checkable
 
+from fazhi.document import _slot_setters
 from fazhi.errors import PluginError
 
 if TYPE_CHECKING:
@@ -259,8 +260,8 @@ class Prediction:
 # an Evidence is six values in a flat tuple and its text, a slice of the
 # document, is not stored at all.
 
-_EVIDENCE_SETTERS = tuple(getattr(Evidence, name).__set__ for name in Evidence.__slots__)
-_PREDICTION_SETTERS = tuple(getattr(Prediction, name).__set__ for name in Prediction.__slots__)
+_EVIDENCE_SETTERS = _slot_setters(Evidence)
+_PREDICTION_SETTERS = _slot_setters(Prediction)
 _EVIDENCE_FIELDS = len(_EVIDENCE_SETTERS)
 
 
@@ -275,11 +276,10 @@ def _new_evidence(
     _new: Callable[[type], Any] = object.__new__,
     _set: tuple[Callable[[Any, Any], None], ...] = _EVIDENCE_SETTERS,
 ) -> Evidence:
-    """``Evidence(start, end, text, rule, weight, note)`` without the dataclass ``__init__``.
-
-    For fazhi's own classifiers and the unpickler, which make hundreds of these
-    per document: a frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``, more than twice the cost of the slot setters."""
+    """``Evidence(start, end, text, rule, weight, note)`` without the dataclass ``__init__``
+    (see :func:`fazhi.document._slot_setters`), for fazhi's own classifiers and the
+    unpickler, which make hundreds of these per document. ``_new`` and ``_set`` are
+    bound as defaults so that the body makes no global lookups."""
     e: Evidence = _new(Evidence)
     s0, s1, s2, s3, s4, s5 = _set
     s0(e, start)

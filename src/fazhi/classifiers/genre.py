@@ -468,6 +468,7 @@ _OPENING_PARAGRAPHS = 3
 _OPENING_WITHIN = 1000
 _CLOSING_LINES = 8
 _START = operator.itemgetter(0)
+_WORD = operator.itemgetter(1)
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -493,12 +494,9 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         nl = text.find("\n", pos, end)
         stop = end if nl == -1 else nl
         if pos < stop:  # not an empty line
-            if text[pos] in _WS or text[stop - 1] in _WS:  # else nothing to strip (no call)
-                s, e = _strip(text, pos, stop)
-                if s < e:
-                    out.append((s, e))
-            else:
-                out.append((pos, stop))
+            s, e = _strip(text, pos, stop)
+            if s < e:
+                out.append((s, e))
         pos = stop + 1
     return out
 
@@ -543,10 +541,8 @@ class DocView:
         end = len(text)
         while end > 0 and len(out) < _CLOSING_LINES:
             nl = text.rfind("\n", 0, end)
-            s, e = nl + 1, end
-            if s < e:  # not an empty line
-                if text[s] in _WS or text[e - 1] in _WS:  # else nothing to strip (no call)
-                    s, e = _strip(text, s, e)
+            if nl + 1 < end:  # not an empty line
+                s, e = _strip(text, nl + 1, end)
                 if s < e and not (noise and self._noise_covers(s, e)):
                     out.append((s, e))
             end = nl
@@ -1235,19 +1231,27 @@ class _Trigger:
         # literals inside which another literal can start (finditer would skip it)
         self.overlapping = _overlapping(words)
 
-    def inner(self, text: str, p: int, word: str, endpos: int, limit: int) -> list[tuple[int, str]]:
-        """(position, literal) of the literals that start inside ``word`` (found at ``p``),
-        before ``limit``: the trie's ``finditer`` steps over them."""
+    def with_inner(
+        self, text: str, hits: list[tuple[int, str]], endpos: int, limit: int
+    ) -> list[tuple[int, str]]:
+        """``hits`` (the trie's ``finditer`` matches as (position, literal)) with, right
+        after each literal, the literals that start inside it before ``limit``:
+        ``finditer`` steps over them. Positions stay in order."""
         out: list[tuple[int, str]] = []
-        end = p + len(word)
-        q = p + 1
-        while q < end:
-            found = self.trie.search(text, q, endpos)
-            if found is None or found.start() >= end or found.start() >= limit:
-                break
-            q = found.start()
-            out.append((q, found.group()))
-            q += 1
+        search = self.trie.search
+        for p, word in hits:
+            out.append((p, word))
+            if word not in self.overlapping:
+                continue
+            end = p + len(word)
+            q = p + 1
+            while q < end:
+                found = search(text, q, endpos)
+                if found is None or found.start() >= end or found.start() >= limit:
+                    break
+                q = found.start()
+                out.append((q, found.group()))
+                q += 1
         return out
 
     def present(self, text: str, by_literal: Mapping[str, Sequence[_K]], count: int) -> set[_K]:
@@ -1349,9 +1353,9 @@ class _Group:
             at_lines and _text_anchored(r.pattern or "")
             for r, at_lines in zip(self.standalone, self.at_lines, strict=True)
         ]
-        # the anchored rules, as (id, bound regex.match); the trigger keys are their indices
-        self.anchored: list[tuple[str, _Matcher]] = [(r.id, _matcher(r)) for r, _ in anchored]
-        self.matchers = [match for _, match in self.anchored]
+        # the anchored rules' ids and bound match methods; the trigger keys are their indices
+        self.anchored_ids = [r.id for r, _ in anchored]
+        self.matchers = [_matcher(r) for r, _ in anchored]
         # per anchored rule: first character -> a literal search that must succeed
         # near a position before the rule is worth trying there (see _window_gates)
         self.gates = [_window_gates(r.pattern or "") for r, _ in anchored]
@@ -1381,12 +1385,13 @@ class _Group:
         by_literal = self.by_literal
         matchers = self.matchers
         all_gates = self.gates
-        overlapping = trigger.overlapping
         ends = [0] * len(matchers)  # per rule, where its last match ended
         spans: dict[int, list[tuple[int, int]]] = {}
         # the matches are collected by a comprehension first: cheaper than a loop body
         # that calls the match methods one by one
         hits = [(m.start(), m.group()) for m in trigger.trie.finditer(text, 0, endpos)]
+        if not trigger.overlapping.isdisjoint(map(_WORD, hits)):
+            hits = trigger.with_inner(text, hits, endpos, limit)  # rare
         for p, word in hits:
             if p >= limit:
                 break
@@ -1408,28 +1413,9 @@ class _Group:
                             spans[i] = [(p, e)]
                         else:
                             got.append((p, e))
-            if word in overlapping:  # rare: literals that start inside this one
-                for q, inner in trigger.inner(text, p, word, endpos, limit):
-                    for i in by_literal[inner]:
-                        if q >= ends[i]:
-                            self._try_anchored(i, text, q, ends, spans)
-        anchored = self.anchored
+        ids = self.anchored_ids
         for i, got in spans.items():
-            found[anchored[i][0]] = got
-
-    def _try_anchored(
-        self, i: int, text: str, p: int, ends: list[int], spans: dict[int, list[tuple[int, int]]]
-    ) -> None:
-        """Anchored rule ``i`` tried at ``p`` (the rare path of :meth:`_scan_anchored`)."""
-        gates = self.gates[i]
-        if gates is not None:
-            gate = gates.get(text[p])
-            if gate is not None and gate[0](text, p, p + gate[1]) is None:
-                return
-        m = self.matchers[i](text, p)
-        if m is not None and m.end() > p:
-            ends[i] = m.end()
-            spans.setdefault(i, []).append((p, m.end()))
+            found[ids[i]] = got
 
     def scan(
         self, text: str, jstarts: Sequence[int], jends: Sequence[int], stop: int | None = None
