@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import fazhi
-from fazhi.document import Document
+from fazhi.document import Document, Paragraph
 from invariants import assert_nothing_lost, assert_offsets
 
 OPINION = """索  引  号 113701/2018-08091 组配分类 政府文件
@@ -222,6 +223,31 @@ def test_pickle_round_trip_is_equal_and_compact() -> None:
                 for p in section.paragraphs:
                     assert copy.paragraphs[p.index] is p
             assert len(blob) < 3 * len(doc.text.encode("utf-8")) + 4000
+
+
+def test_pickle_round_trip_keeps_paragraph_subclasses_and_own_texts() -> None:
+    """A plugin's Paragraph subclass, or a paragraph whose text is not the document's
+    slice, comes back as it was (the unpickler builds plain paragraphs in one loop)."""
+    import pickle
+
+    doc = fazhi.parse(
+        "关于推进依法行政的报告\n\n全面推行行政执法公示制度。\n\n严格规范公正文明执法。"
+    )
+    first, second = doc.paragraphs
+    odd = dataclasses.replace(first, text="不同的文字")  # not doc.text[start:end]
+    marked = Marked(second.start, second.end, second.text, second.index, second.section_path, "m")
+    changed = dataclasses.replace(doc, paragraphs=(odd, marked), sections=())
+    copy = pickle.loads(pickle.dumps(changed, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == changed
+    assert copy.paragraphs[0].text == "不同的文字"
+    assert type(copy.paragraphs[1]) is Marked and copy.paragraphs[1].mark == "m"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Marked(Paragraph):
+    """A plugin's own Paragraph subclass (module level, so that it pickles)."""
+
+    mark: str = ""
 
 
 def test_paragraph_never_joins_across_a_noise_line() -> None:
