@@ -326,6 +326,30 @@ def test_analysis_pickle_packs_predictions_and_keeps_every_value() -> None:
     assert blob.count(para.text[:4].encode("utf-8")) == 1
 
 
+class Marked(str):
+    """A str subclass: packing must not turn it into the document's plain slice."""
+
+
+def test_analysis_pickle_keeps_odd_evidence_texts() -> None:
+    """Evidence whose text is a str subclass equal to the slice, or None, comes back
+    as it was (packing leaves such a prediction as itself)."""
+    import pickle
+
+    from fazhi.classifiers.base import Prediction
+
+    doc = fazhi.parse("关于推进依法行政的报告\n\n全面推行行政执法公示制度。")
+    para = doc.paragraphs[0]
+    marked = Evidence(para.start, para.start + 2, Marked(para.text[:2]))
+    missing = Evidence(para.start, para.start + 2, None)  # type: ignore[arg-type]
+    preds = (
+        Prediction("x", "a", 0.5, para.start, para.end, evidence=(marked,)),
+        Prediction("x", "b", 0.5, para.start, para.end, evidence=(missing,)),
+    )
+    copy = pickle.loads(pickle.dumps(Analysis(doc, {"x": preds}, {})))
+    assert type(copy["x"][0].evidence[0].text) is Marked
+    assert copy["x"][1].evidence[0].text is None
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Tagged(Evidence):
     """A plugin's own Evidence subclass: pickled with the default protocol, fields kept."""

@@ -241,6 +241,14 @@ def test_pickle_round_trip_keeps_paragraph_subclasses_and_own_texts() -> None:
     assert copy == changed
     assert copy.paragraphs[0].text == "不同的文字"
     assert type(copy.paragraphs[1]) is Marked and copy.paragraphs[1].mark == "m"
+    # a text that equals the slice but is a str subclass keeps its type
+    odd_type = dataclasses.replace(first, text=MarkedText(first.text))
+    copy = pickle.loads(pickle.dumps(dataclasses.replace(doc, paragraphs=(odd_type, second))))
+    assert type(copy.paragraphs[0].text) is MarkedText
+
+
+class MarkedText(str):
+    """A str subclass (module level, so that it pickles)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

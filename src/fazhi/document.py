@@ -496,8 +496,11 @@ def _pack_node(value: Any, text: str, paragraphs: tuple[Paragraph, ...]) -> Any:
         out: list[Any] = [code]
         for name in _NODE_FIELDS[cls]:
             v = getattr(value, name)
-            if name == "text" and v == text[value.start : value.end]:
-                v = None  # every node with a text field is a Span
+            if name == "text":  # every node with a text field is a Span
+                if type(v) is not str:
+                    return value  # None or a str subclass: pickled as itself, kept as it is
+                if v == text[value.start : value.end]:
+                    v = None
             elif type(v) in _NODE_CODE or (type(v) is tuple and v and type(v[0]) in _NODE_CODE):
                 v = _pack_node(v, text, paragraphs)
             out.append(v)

@@ -331,7 +331,9 @@ def _pack_prediction(text: str, p: Prediction) -> tuple[Any, ...] | Prediction:
         return p
     flat: list[Any] = []
     for e in p.evidence:
-        if type(e) is not Evidence:
+        # a subclass, or a text that is not a plain str (None, a str subclass): the
+        # prediction is pickled as itself, so that its values come back as they were
+        if type(e) is not Evidence or type(e.text) is not str:
             return p
         s, t = e.start, e.end
         # the text is left out when it is the document's own slice (always, for a
