@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -193,10 +194,6 @@ def topic_predictions(
     return paragraph_predictions(clf.name, list(clf.labels), doc, items, proba, matches, labels)
 
 
-#: label -> its evidence rule name ``lexicon:<label>``
-_LEXICON_RULES: dict[str, str] = {}
-
-
 def paragraph_predictions(
     classifier: str,
     classes: Sequence[str],
@@ -231,9 +228,10 @@ def paragraph_predictions(
         probs = dict.fromkeys(TOPIC_LABELS, 0.0)
         for c, value in zip(classes, row, strict=True):
             probs[c] = 0.0 if value < 0.0 else 1.0 if value > 1.0 else value
-        # one rule-name string per label, shared by its evidence (a pickle stores
-        # a shared string once; results travel between processes in analyze_many)
-        rule = _LEXICON_RULES.get(label) or _LEXICON_RULES.setdefault(label, f"lexicon:{label}")
+        # one rule-name string per label, shared by all its evidence (interned: a
+        # pickle stores a shared string once, and analyze_many's results travel
+        # between processes)
+        rule = sys.intern(f"lexicon:{label}")
         evidence = tuple(
             [
                 _new_evidence(start + m.start, start + m.end, m.term, rule, weight, note or None)
