@@ -259,13 +259,53 @@ def test_coverage_and_html_work_with_a_custom_label_set(stand_ins):
 
 def test_workers_follow_the_callers_registry_across_calls(stand_ins, seeds_dir: Path):
     from fazhi import plugins
+    from fazhi.analysis import _analyze_group_pickled, _plugin_setup_here, _worker_pool
 
     path = seeds_dir / "001_05b26b594b77e45e.txt"
+
+    def in_a_worker() -> list:
+        # what analyze_many sends to a worker process (it may also run a task itself)
+        task = (_analyze_group_pickled, [path], None, "raise", _plugin_setup_here())
+        return _worker_pool(1).submit(*task).result(timeout=120).load()
+
     first = list(fazhi.analyze_many([path, path], n_jobs=2))
     assert first[0].genre.label == "annual_report"  # the stand-in genre classifier
+    assert in_a_worker()[0].predictions == first[0].predictions
     plugins.reset()  # back to the built-in classifiers in this process ...
     again = list(fazhi.analyze_many([path, path], n_jobs=2))  # ... and in reused workers
     assert sorted(again[0].predictions) == sorted(plugins.classifiers())
+    assert in_a_worker()[0].predictions == again[0].predictions
+
+
+def test_parallel_keeps_input_order_across_many_tasks(stand_ins, monkeypatch) -> None:
+    """n_jobs=2 runs tasks in a worker process and in the caller's; results still
+    come in input order, equal to a serial run's, and stopping early is fine."""
+    import fazhi.analysis
+
+    monkeypatch.setattr(fazhi.analysis, "TASK_BYTES", 1)  # one task per input
+    texts = [f"第{i}号报告\n\n全面推行行政执法公示制度。\n\n深化行政复议改革。" for i in range(40)]
+    serial = [r.to_dict() for r in fazhi.analyze_many(texts)]
+    parallel = [r.to_dict() for r in fazhi.analyze_many(texts, n_jobs=2)]
+    assert [d["title"] for d in parallel] == [f"第{i}号报告" for i in range(40)]
+    assert parallel == serial
+    stream = fazhi.analyze_many(texts, n_jobs=2)
+    assert next(stream).title == "第0号报告"
+    stream.close()  # queued tasks are cancelled; the next call still works
+    assert len(list(fazhi.analyze_many(texts[:3], n_jobs=-1))) == 3
+
+
+def test_joblib_still_works_after_a_parallel_run(stand_ins, seeds_dir: Path) -> None:
+    """fazhi's worker pool is its own: joblib's (and so scikit-learn's n_jobs) is untouched."""
+    from joblib import Parallel, delayed
+
+    list(fazhi.analyze_many([seeds_dir], n_jobs=2))
+    assert Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(4)) == [0, 1, 2, 3]
+    list(fazhi.analyze_many([seeds_dir], n_jobs=2))
+
+
+def test_n_jobs_zero_is_an_error(stand_ins) -> None:
+    with pytest.raises(ValueError, match="n_jobs"):
+        list(fazhi.analyze_many(["文本"], n_jobs=0))
 
 
 def test_progress_bar_on_request_and_off_when_not_a_terminal(stand_ins, capsys):
