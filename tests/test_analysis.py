@@ -292,6 +292,7 @@ def test_parallel_keeps_input_order_across_many_tasks(stand_ins, monkeypatch) ->
     assert next(stream).title == "第0号报告"
     stream.close()  # queued tasks are cancelled; the next call still works
     assert len(list(fazhi.analyze_many(texts[:3], n_jobs=-1))) == 3
+    assert len(list(fazhi.analyze_many(texts[:3], n_jobs=-1000))) == 3  # at least one process
 
 
 def test_joblib_still_works_after_a_parallel_run(stand_ins, seeds_dir: Path) -> None:

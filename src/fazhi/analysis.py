@@ -697,9 +697,10 @@ TASK_BYTES = 64 * 1024
 
 
 def _local_worker_count(n_jobs: int) -> int | None:
-    """How many worker processes :func:`_shared_with_caller` needs for ``n_jobs``, or None
-    when joblib's active backend is not its default process pool (Dask, threads, ...),
-    which then runs every task as configured."""
+    """How many worker processes :func:`_shared_with_caller` needs for ``n_jobs``
+    (0: run serially), or None when joblib's active backend is not its default
+    process pool (Dask, threads, ...), which then runs every task as configured.
+    A negative ``n_jobs`` counts from the cores, as in joblib (-1: all of them)."""
     from joblib import cpu_count
     from joblib.parallel import get_active_backend
 
@@ -707,7 +708,7 @@ def _local_worker_count(n_jobs: int) -> int | None:
     if type(backend).__name__ != "LokyBackend":
         return None
     total = cpu_count() + 1 + n_jobs if n_jobs < 0 else n_jobs
-    return max(total, 2) - 1
+    return max(total, 1) - 1
 
 
 def _shared_with_caller(
@@ -924,10 +925,9 @@ def analyze_many(
     items = _expand_sources(sources)
     bar = _progress_bar(progress, None)
     try:
-        if n_jobs == 1:
-            chunks: Iterable[list[Analysis | FailedAnalysis]] = (
-                _analyze_item(item, names, errors) for item in items
-            )
+        workers = None if n_jobs == 1 else _local_worker_count(n_jobs)
+        if n_jobs == 1 or workers == 0:
+            chunks: Iterable[Any] = (_analyze_item(item, names, errors) for item in items)
         else:
             from joblib import Parallel, delayed
 
@@ -936,7 +936,6 @@ def analyze_many(
             # classifier) travel with each task and are applied the first time a worker sees them.
             setup = _plugin_setup_here()
             tasks = _tasks(items, TASK_BYTES)
-            workers = _local_worker_count(n_jobs)
             if workers is not None:
                 chunks = _shared_with_caller(tasks, workers, names, errors, setup)
             else:

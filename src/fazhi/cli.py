@@ -63,7 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated classifier names to run (default: all registered)",
     )
     analyze.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="worker processes (-1: all cores)"
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes to analyse with, this one included (-1: all cores)",
     )
     analyze.add_argument(
         "--explain", action="store_true", help="show the evidence behind each genre decision"
