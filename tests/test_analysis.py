@@ -295,6 +295,75 @@ def test_parallel_keeps_input_order_across_many_tasks(stand_ins, monkeypatch) ->
     assert len(list(fazhi.analyze_many(texts[:3], n_jobs=-1000))) == 3  # at least one process
 
 
+def _texts(n: int) -> list[str]:
+    return [f"第{i}号报告\n\n全面推行行政执法公示制度。" for i in range(n)]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_failing_input_iterator_comes_after_the_results_before_it(
+    stand_ins, monkeypatch, n_jobs
+) -> None:
+    import fazhi.analysis
+
+    monkeypatch.setattr(fazhi.analysis, "TASK_BYTES", 1)
+
+    def sources():
+        yield from _texts(30)
+        raise OSError("the listing broke")
+
+    seen = []
+    with pytest.raises(OSError, match="listing broke"):
+        for result in fazhi.analyze_many(sources(), n_jobs=n_jobs):
+            seen.append(result.title)
+    assert seen == [f"第{i}号报告" for i in range(30)]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_an_unexpected_error_comes_in_its_turn(stand_ins, monkeypatch, n_jobs) -> None:
+    """An error fazhi does not turn into a record (here: an input of the wrong type)
+    is raised after the results of the inputs before it, in a worker or not."""
+    import fazhi.analysis
+
+    monkeypatch.setattr(fazhi.analysis, "TASK_BYTES", 1)
+    sources: list = _texts(30)
+    sources[20] = 42
+    seen = []
+    with pytest.raises(TypeError):
+        for result in fazhi.analyze_many(sources, n_jobs=n_jobs, errors="skip"):
+            seen.append(result.title)
+    assert len(seen) == 20
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_warn_warns_once_per_failure_in_any_process(with_broken, monkeypatch, n_jobs) -> None:
+    import warnings
+
+    import fazhi.analysis
+    from fazhi.plugins import FazhiPluginWarning
+
+    monkeypatch.setattr(fazhi.analysis, "TASK_BYTES", 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results = list(fazhi.analyze_many(_texts(12), n_jobs=n_jobs, errors="warn"))
+    assert all("broken" in r.failures for r in results)
+    found = [w for w in caught if issubclass(w.category, FazhiPluginWarning)]
+    assert len(found) == 12 and all("boom" in str(w.message) for w in found)
+
+
+def test_errors_pickle_to_equal_errors() -> None:
+    """Errors travel pickled from worker processes: message and attributes intact."""
+    import pickle
+
+    for error in (
+        InputError("binary data", source="/data/b.txt", offset=4),
+        PluginError("boom", plugin="p", classifier="broken", source="r.txt"),
+        UnknownNameError("classifier", "nope", ["genre", "role"]),
+    ):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert str(copy) == str(error) and vars(copy) == vars(error)
+
+
 def test_joblib_still_works_after_a_parallel_run(stand_ins, seeds_dir: Path) -> None:
     """fazhi's worker pool is its own: joblib's (and so scikit-learn's n_jobs) is untouched."""
     from joblib import Parallel, delayed
@@ -304,9 +373,14 @@ def test_joblib_still_works_after_a_parallel_run(stand_ins, seeds_dir: Path) -> 
     list(fazhi.analyze_many([seeds_dir], n_jobs=2))
 
 
-def test_n_jobs_zero_is_an_error(stand_ins) -> None:
+def test_n_jobs_zero_is_an_error_and_none_means_joblibs_setting(stand_ins) -> None:
+    import joblib
+
     with pytest.raises(ValueError, match="n_jobs"):
         list(fazhi.analyze_many(["文本"], n_jobs=0))
+    assert len(list(fazhi.analyze_many(_texts(3), n_jobs=None))) == 3
+    with joblib.parallel_config(n_jobs=2):
+        assert len(list(fazhi.analyze_many(_texts(3), n_jobs=None))) == 3
 
 
 def test_progress_bar_on_request_and_off_when_not_a_terminal(stand_ins, capsys):

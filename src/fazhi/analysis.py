@@ -15,6 +15,7 @@ predictions that point into it by span.
 
 from __future__ import annotations
 
+import atexit
 import html
 import logging
 import os
@@ -590,7 +591,10 @@ def _analyze_item(
     try:
         clfs = _select(names)
         docs = read_file(item) if isinstance(item, os.PathLike) else [_as_document(item)]
-        return [_run(doc, clfs, errors) for doc in docs]
+        # a failing classifier's warning (errors="warn") is issued where the results
+        # are yielded: a worker process's warnings would not reach the caller
+        run_errors: Errors = "skip" if errors == "warn" else errors
+        return [_run(doc, clfs, run_errors) for doc in docs]
     except InputError as exc:
         if errors == "raise":
             raise
@@ -682,7 +686,18 @@ def _tasks(
     """
     group: list[Source | _Unreadable] = []
     size = 0
-    for item in items:
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            break
+        except Exception:
+            # the inputs read before a failing input iterator are still analysed
+            # (as in a serial run); the error comes after them
+            if group:
+                yield group
+            raise
         group.append(item)
         size += _input_size(item)
         if size >= task_bytes:
@@ -738,7 +753,15 @@ def _shared_with_caller(
 
     def next_task() -> list[Source | _Unreadable] | None:
         nonlocal exhausted
-        task = None if exhausted else next(tasks, None)
+        if exhausted:
+            return None
+        try:
+            task = next(tasks, None)
+        except Exception as exc:  # the input iterator failed: after the results before it
+            task = None
+            failed = _Slot(None, None)
+            failed.error = exc
+            pending.append(failed)
         exhausted = task is None
         return task
 
@@ -752,7 +775,7 @@ def _shared_with_caller(
             try:
                 future = executor.submit(_analyze_group_pickled, task, names, errors, setup)
             except RuntimeError:  # a pool that broke (BrokenProcessPool) or was shut down
-                executor = _worker_pool(workers, fresh=True)
+                executor = _worker_pool(workers, broken=executor)
                 future = executor.submit(_analyze_group_pickled, task, names, errors, setup)
             pending.append(_Slot(task, future))
             queued += 1
@@ -780,7 +803,10 @@ def _shared_with_caller(
                         break
             if mine is not None:
                 assert mine.task is not None
-                mine.results = _analyze_group(mine.task, names, errors)
+                try:
+                    mine.results = _analyze_group(mine.task, names, errors)
+                except Exception as exc:  # raised in its turn, after the results before it
+                    mine.error = exc
                 mine.task = None
             else:
                 pending[0].wait()
@@ -791,55 +817,83 @@ def _shared_with_caller(
 
 
 class _Slot:
-    """One task of :func:`_shared_with_caller`: sent to a worker (``future``) or run here."""
+    """One task of :func:`_shared_with_caller`: sent to a worker (``future``), run here
+    (``results``), or failed here (``error``, raised when its turn comes)."""
 
-    __slots__ = ("future", "results", "task")
+    __slots__ = ("error", "future", "results", "task")
 
-    def __init__(self, task: list[Source | _Unreadable], future: Any) -> None:
-        self.task: list[Source | _Unreadable] | None = task
+    def __init__(self, task: list[Source | _Unreadable] | None, future: Any) -> None:
+        self.task = task
         self.future = future
         self.results: Any = None
+        self.error: Exception | None = None
 
     def ready(self) -> bool:
-        return self.results is not None or (self.future is not None and self.future.done())
+        if self.results is not None or self.error is not None:
+            return True
+        return self.future is not None and self.future.done()
 
     def wait(self) -> None:
         self.future.exception()  # blocks until the worker is done (or failed)
 
     def take(self) -> Any:
+        if self.error is not None:
+            raise self.error
         return self.results if self.results is not None else self.future.result()
 
 
-_POOL: Any = None
-_POOL_WORKERS = 0
-_POOL_LOCK = threading.Lock()
+_POOLS: dict[int, Any] = {}
+_POOLS_LOCK = threading.Lock()
 
 
-def _worker_pool(workers: int, *, fresh: bool = False) -> Any:
+def _worker_pool(workers: int, *, broken: Any = None) -> Any:
     """fazhi's pool of ``workers`` processes, kept for later calls (each worker builds
     its classifiers once; idle workers exit after five minutes, as joblib's do).
-    ``fresh``: replace the pool (it broke, or was shut down).
+    ``broken``: a pool that failed (a worker died) or was shut down, to replace.
 
-    It is fazhi's own: loky's reusable executor is shared with joblib, which
-    expects its own subclass there (sklearn's n_jobs would break after ours)."""
-    global _POOL, _POOL_WORKERS
+    There is one pool per size, so that calls with different ``n_jobs`` (in
+    threads, or interleaved streams) do not shut down each other's. The pools
+    are fazhi's own: loky's reusable executor is shared with joblib, which
+    expects its own subclass there (scikit-learn's n_jobs would break after ours)."""
     from joblib.externals.loky import ProcessPoolExecutor
 
-    with _POOL_LOCK:
-        pool = _POOL
-        if pool is None or fresh or workers != _POOL_WORKERS:
+    with _POOLS_LOCK:
+        pool = _POOLS.get(workers)
+        if pool is None or pool is broken:
             if pool is not None:
                 pool.shutdown(wait=False)
-            _POOL_WORKERS = workers
             # as joblib does for its workers: no thread pools inside them that would
             # compete for the cores the processes share
             threads = str(max((os.cpu_count() or 1) // (workers + 1), 1))
-            pool = _POOL = ProcessPoolExecutor(
+            pool = _POOLS[workers] = ProcessPoolExecutor(
                 max_workers=workers,
                 timeout=300,
                 env={var: threads for var in _THREAD_LIMIT_VARS},
             )
         return pool
+
+
+def _forget_pools_after_fork() -> None:
+    # a forked child owns neither the parent's worker processes nor a lock that
+    # another thread of the parent may have held at the fork
+    global _POOLS_LOCK
+    _POOLS.clear()
+    _POOLS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools_after_fork)
+
+
+@atexit.register
+def _shut_down_pools() -> None:
+    # while the interpreter still has its modules: a pool collected later, during
+    # the interpreter's teardown, has loky print an "Exception ignored" traceback
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.shutdown(wait=True)
 
 
 # what joblib limits in its worker processes (see joblib.parallel's _prepare_worker_env)
@@ -888,7 +942,7 @@ def analyze_many(
     sources: Source | Iterable[Source],
     *,
     classifiers: Sequence[str] | None = None,
-    n_jobs: int = 1,
+    n_jobs: int | None = 1,
     errors: Errors = "raise",
     progress: bool | None = None,
 ) -> Iterator[Analysis | FailedAnalysis]:
@@ -905,18 +959,25 @@ def analyze_many(
     its tokenizer) once and kept for later calls. Under another joblib backend,
     such as ``joblib.parallel_config(backend="dask")`` with a
     ``distributed.Client``, the same call sends every task to that backend's
-    ``n_jobs`` workers: a Dask cluster.
+    ``n_jobs`` workers: a Dask cluster. ``None`` takes ``n_jobs`` from
+    ``joblib.parallel_config`` (1 if it sets none).
 
     ``errors``: ``"raise"`` stops at the first unreadable input or failing
     classifier; ``"warn"`` and ``"skip"`` yield a :class:`FailedAnalysis`
-    for an unreadable input (``"warn"`` also logs a warning) and keep the
-    other classifiers' results when one classifier fails on a document.
+    for an unreadable input and keep the other classifiers' results when one
+    classifier fails on a document (:attr:`Analysis.failures`); ``"warn"``
+    also issues a warning for each, as its result is yielded (whichever
+    process analysed it).
 
     ``progress``: a progress bar on stderr (tqdm if installed, also in
     notebooks); ``None`` shows it only when stderr is a terminal.
     """
     if errors not in ("raise", "warn", "skip"):
         raise ValueError(f"errors must be 'raise', 'warn' or 'skip', not {errors!r}")
+    if n_jobs is None:
+        from joblib.parallel import get_active_backend
+
+        n_jobs = get_active_backend()[1] or 1
     if n_jobs == 0:
         raise ValueError("n_jobs=0 runs nothing: use 1 (serial), N processes, or -1 for all cores")
     names = list(classifiers) if classifiers is not None else None
@@ -924,10 +985,11 @@ def analyze_many(
         _select(names)  # fail fast on an unknown name, before any work
     items = _expand_sources(sources)
     bar = _progress_bar(progress, None)
+    chunks: Iterable[Any] = ()
     try:
         workers = None if n_jobs == 1 else _local_worker_count(n_jobs)
         if n_jobs == 1 or workers == 0:
-            chunks: Iterable[Any] = (_analyze_item(item, names, errors) for item in items)
+            chunks = (_analyze_item(item, names, errors) for item in items)
         else:
             from joblib import Parallel, delayed
 
@@ -948,11 +1010,22 @@ def analyze_many(
             for result in chunk:
                 if isinstance(result, _Raised):
                     raise result.error
-                if isinstance(result, FailedAnalysis) and errors == "warn":
-                    warnings.warn(f"fazhi: {result.error}", stacklevel=2)
+                if errors == "warn":
+                    if isinstance(result, FailedAnalysis):
+                        warnings.warn(f"fazhi: {result.error}", stacklevel=2)
+                    elif result.failures:
+                        from fazhi.plugins import FazhiPluginWarning
+
+                        for message in result.failures.values():
+                            warnings.warn(message, FazhiPluginWarning, stacklevel=2)
                 if bar is not None:
                     bar.update(1)
                 yield result
     finally:
+        # an error raised here (or a consumer that stops) leaves tasks queued:
+        # closing the scheduler cancels them now, not when the traceback is gone
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
         if bar is not None:
             bar.close()

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FazhiError(Exception):
     """Base class of every error fazhi raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # subclasses build their message in __init__ from keyword arguments, which
+        # the default pickling would call again with the finished message; errors
+        # travel pickled from analyze_many's worker processes
+        return (_restore_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore_error(
+    cls: type[FazhiError], args: tuple[Any, ...], state: dict[str, Any]
+) -> FazhiError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(FazhiError, ValueError):
