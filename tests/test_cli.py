@@ -27,6 +27,18 @@ def test_analyze_jsonl_has_one_line_per_document(seeds_dir: Path, capsys):
     assert first["title"] == "扎实推进依法行政  不断开创法治政府建设新局面"
 
 
+def test_analyze_jobs_gives_the_serial_output(tmp_path: Path, seeds_dir: Path, capsys):
+    """--jobs 2 (this process and a worker) prints what --jobs 1 prints, bad files included."""
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary\xff" * 40)
+    paths = [str(seeds_dir), str(tmp_path / "bad.txt")]
+    assert main(["analyze", *paths, "--format", "jsonl"]) == 1
+    serial = capsys.readouterr()
+    assert main(["analyze", *paths, "--format", "jsonl", "--jobs", "2"]) == 1
+    parallel = capsys.readouterr()
+    assert parallel.out == serial.out and len(parallel.out.splitlines()) == 28
+    assert "bad.txt" in parallel.err and parallel.err == serial.err
+
+
 def test_analyze_writes_to_a_file(tmp_path: Path, seeds_dir: Path):
     out = tmp_path / "out.json"
     assert (
