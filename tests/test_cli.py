@@ -114,9 +114,29 @@ def test_analyze_selected_classifiers_and_csv(seeds_dir: Path, capsys):
 
 
 def test_analyze_unknown_classifier_is_an_error_listing_the_available(seeds_dir: Path, capsys):
-    assert main(["analyze", str(seeds_dir), "--classifiers", "nope"]) == 1
+    assert main(["analyze", str(seeds_dir), "--classifiers", "nope"]) == 2  # a usage error
     err = capsys.readouterr().err
     assert "unknown classifier 'nope'" in err and "genre" in err and "Traceback" not in err
+    assert main(["segment", str(seeds_dir), "--backend", "nope"]) == 2
+    assert "unknown" in capsys.readouterr().err
+
+
+def test_cli_page_documents_every_command_and_option() -> None:
+    """docs/cli.md stays in step with the parser: every command and every option is on it."""
+    import argparse
+
+    from fazhi.cli import build_parser
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert sub.choices, "no commands"
+    for name, command in sub.choices.items():
+        assert f"`fazhi {name}" in page, f"command {name} is not documented"
+        for action in command._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in page, f"fazhi {name} {option} is not documented"
 
 
 def test_segment_keeps_lines_and_domain_terms(monkeypatch, capsys):

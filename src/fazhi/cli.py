@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fazhi._version import __version__
+from fazhi.errors import UnknownNameError
 
 if TYPE_CHECKING:
     from fazhi.analysis import Analysis
@@ -154,6 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
+    except UnknownNameError as exc:  # a classifier or backend name: the command line is wrong
+        if args.debug:
+            raise
+        print(f"fazhi: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:
         if args.debug:
             raise
