@@ -155,16 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
-    except UnknownNameError as exc:  # a classifier or backend name: the command line is wrong
-        if args.debug:
-            raise
-        print(f"fazhi: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except Exception as exc:
         if args.debug:
             raise
         print(f"fazhi: error: {exc}", file=sys.stderr)
-        return EXIT_SOME_FAILED
+        # an unknown classifier or backend name: the command line is wrong
+        return EXIT_USAGE if isinstance(exc, UnknownNameError) else EXIT_SOME_FAILED
 
 
 # -- analyze ---------------------------------------------------------------
