@@ -210,6 +210,20 @@ def test_heldout_short_openings(clf, name):
     assert len(wrong) <= 0.1 * len(cases), wrong
 
 
+def test_decision_probe(clf):
+    """The 决定 cues (rules 1.5) find a 决定 that lost its title line, and the word 决定
+    in a notice, a news report or a summary does not make it one
+    (tests/data/genre_probe_decision.jsonl, written blind; see tests/data/README.md)."""
+    path = Path(__file__).parent / "data" / "genre_probe_decision.jsonl"
+    probe = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    labels = {c["id"]: clf.explain(c["text"]).label for c in probe}
+    decisions = [c["id"] for c in probe if c["genre"] == "decision"]
+    assert len(decisions) == 20
+    assert sum(labels[i] == "decision" for i in decisions) >= 15
+    others = [c for c in probe if c["genre"] != "decision"]
+    assert [c["id"] for c in others if labels[c["id"]] == "decision"] == []
+
+
 def test_seed_openings(clf, seeds):
     """From their first 500 characters, at least 22 of the 28 seeds get their gold
     genre (18 with rules 1.1). The misses are features a compiler retitled
