@@ -45,8 +45,10 @@ def timed(fn: Callable[[], object]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=11, help="rounds of timed runs")
+    ap.add_argument("--runs", type=int, default=11, help="rounds of timed runs (at least 1)")
     args = ap.parse_args()
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
 
     docs = list(fazhi.read(ROOT / "seeds"))
     texts = [d.text for d in docs]
