@@ -855,19 +855,21 @@ def _worker_pool(workers: int, *, broken: Any = None) -> Any:
     are fazhi's own: loky's reusable executor is shared with joblib, which
     expects its own subclass there (scikit-learn's n_jobs would break after ours)."""
     from joblib.externals.loky import ProcessPoolExecutor
+    from joblib.parallel import get_active_backend
 
     with _POOLS_LOCK:
         pool = _POOLS.get(workers)
         if pool is None or pool is broken:
             if pool is not None:
                 pool.shutdown(wait=False)
-            # as joblib does for its workers: no thread pools inside them that would
-            # compete for the cores the processes share
+            # as joblib does for its workers (the variables are its backend's list):
+            # no thread pools inside them that would compete for the shared cores
             threads = str(max((os.cpu_count() or 1) // (workers + 1), 1))
+            limited = get_active_backend()[0].MAX_NUM_THREADS_VARS
             pool = _POOLS[workers] = ProcessPoolExecutor(
                 max_workers=workers,
                 timeout=300,
-                env={var: threads for var in _THREAD_LIMIT_VARS},
+                env=dict.fromkeys(limited, threads),
             )
         return pool
 
@@ -893,18 +895,6 @@ def _shut_down_pools() -> None:
         _POOLS.clear()
     for pool in pools:
         pool.shutdown(wait=True)
-
-
-# what joblib limits in its worker processes (see joblib.parallel's _prepare_worker_env)
-_THREAD_LIMIT_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "BLIS_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMBA_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
 
 
 def _progress_bar(enabled: bool | None, total: int | None) -> Any:
