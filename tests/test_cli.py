@@ -176,3 +176,44 @@ def test_keywords(seeds_dir: Path, capsys):
     record = json.loads(capsys.readouterr().out)
     assert len(record["keywords"]) == 5
     assert not {"推进", "加强", "工作", "建设"} & {w for w, _ in record["keywords"]}
+
+
+def test_cache_lists_and_clears_the_cached_dictionaries(monkeypatch, tmp_path: Path, capsys):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "jieba-prefix-0123456789abcdef.marshal").write_bytes(b"x" * 10)
+    (cache / "other.txt").write_text("not fazhi's", encoding="utf-8")
+    monkeypatch.setenv("FAZHI_CACHE_DIR", str(cache))
+    monkeypatch.delenv("FAZHI_NO_CACHE", raising=False)
+    assert main(["cache"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["directory"] == str(cache) and report["enabled"] is True
+    assert report["source"] == "FAZHI_CACHE_DIR"
+    assert [e["file"] for e in report["entries"]] == ["jieba-prefix-0123456789abcdef.marshal"]
+    assert report["total_bytes"] == 10
+
+    monkeypatch.setenv("FAZHI_NO_CACHE", "1")  # switched off: still says where old files are
+    assert main(["cache", "--clear"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["enabled"] is False
+    assert report["removed"] == ["jieba-prefix-0123456789abcdef.marshal"]
+    assert report["removed_bytes"] == 10 and report["entries"] == []
+    assert sorted(p.name for p in cache.iterdir()) == ["other.txt"]
+
+
+def test_a_closed_output_pipe_ends_quietly(seeds_dir: Path):
+    """`fazhi segment … | head -1`: no error message, the shell's SIGPIPE exit code."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fazhi", "segment", str(seeds_dir), "--backend", "jieba"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # read one line, then hang up like `head -1`
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=120) == 141
+    assert err == ""

@@ -752,3 +752,72 @@ def test_plugin_backend_by_name(fazhi_plugins, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv(ENV_SEGMENTER, "no-such-backend")
     with pytest.raises(UnknownNameError, match="test-seg-chars"):
         Segmenter()
+
+
+def _fake_entries(directory: Path, n: int, *, start: float) -> list[Path]:
+    """n cache entries, the first the most recently used (an hour between them)."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    made = []
+    for i in range(n):
+        path = directory / f"jieba-prefix-{i:016x}.marshal"
+        path.write_bytes(b"not a dictionary")
+        os.utime(path, (start - 3600 * i, start - 3600 * i))
+        made.append(path)
+    return made
+
+
+def test_cache_keeps_only_the_most_recently_used_entries(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Every environment's jieba adds an entry of ~9 MB: the directory must not grow forever."""
+    import time
+
+    from fazhi.segmentation.backends import MAX_CACHE_ENTRIES, cache_entries
+
+    cache = tmp_path / "cache"
+    old = _fake_entries(cache, MAX_CACHE_ENTRIES + 3, start=time.time() - 60)
+    stale_tmp = cache / ".jieba-killed.tmp"  # left by a process killed mid-write
+    stale_tmp.write_bytes(b"")
+    os.utime(stale_tmp, (time.time() - 7200, time.time() - 7200))
+    fresh_tmp = cache / ".jieba-writing.tmp"  # another process is writing it right now
+    fresh_tmp.write_bytes(b"")
+    unrelated = cache / "notes.txt"
+    unrelated.write_text("mine", encoding="utf-8")
+    small = tmp_path / "dict.txt"
+    small.write_text("法治 10 n\n政府 8 n\n", encoding="utf-8")
+    monkeypatch.delenv("FAZHI_NO_CACHE", raising=False)
+    monkeypatch.setenv("FAZHI_CACHE_DIR", str(cache))
+
+    backend = JiebaBackend()
+    backend._tok.dictionary = str(small)
+    assert backend.cut("法治政府", False) == ["法治", "政府"]
+
+    entries = cache_entries(cache)
+    assert len(entries) == MAX_CACHE_ENTRIES
+    new = entries[0]
+    assert new not in old  # the entry just written is the most recent
+    assert entries[1:] == old[: MAX_CACHE_ENTRIES - 1]  # then the most recently used
+    assert not any(p.exists() for p in old[MAX_CACHE_ENTRIES - 1 :])
+    assert not stale_tmp.exists() and fresh_tmp.exists() and unrelated.exists()
+
+    # a later process reads the entry back (no rebuild) and marks it used
+    os.utime(new, (time.time() - 86400 * 30, time.time() - 86400 * 30))
+    again = JiebaBackend()
+    again._tok.dictionary = str(small)
+    assert again.cut("法治政府", False) == ["法治", "政府"]
+    assert cache_entries(cache)[0] == new
+    assert len(cache_entries(cache)) == MAX_CACHE_ENTRIES
+
+
+def test_clear_cache_deletes_only_fazhis_files(tmp_path: Path) -> None:
+    from fazhi.segmentation.backends import cache_entries, clear_cache
+
+    cache = tmp_path / "cache"
+    made = _fake_entries(cache, 3, start=1_700_000_000)
+    (cache / ".jieba-x.tmp").write_bytes(b"")
+    (cache / "keep.marshal").write_bytes(b"")
+    assert cache_entries(cache) == made
+    removed = clear_cache(cache)
+    assert {p.name for p in removed} == {p.name for p in made} | {".jieba-x.tmp"}
+    assert sorted(os.listdir(cache)) == ["keep.marshal"]
+    assert clear_cache(tmp_path / "missing") == [] and cache_entries(tmp_path / "missing") == []

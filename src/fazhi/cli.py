@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fazhi._version import __version__
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
+#: the output pipe was closed by its reader (128 + SIGPIPE, as a shell reports it)
+EXIT_BROKEN_PIPE = 141
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_argument("--all", action="store_true", help="include fazhi's built-in plugins")
     plugins.set_defaults(func=_cmd_plugins)
 
+    cache = sub.add_parser(
+        "cache",
+        help="show (or --clear) fazhi's cache of built jieba dictionaries, as JSON",
+        description=(
+            "Print fazhi's per-user cache as JSON: its directory, whether it is on, and "
+            "each cached jieba dictionary (~9 MB, one per environment's jieba; the "
+            "least recently used beyond the newest 8 are deleted automatically). "
+            "FAZHI_CACHE_DIR moves it, FAZHI_NO_CACHE=1 switches it off."
+        ),
+    )
+    cache.add_argument(
+        "--clear", action="store_true", help="delete the cached dictionaries (rebuilt on demand)"
+    )
+    cache.set_defaults(func=_cmd_cache)
+
     from fazhi.training import register_cli  # `fazhi train` / `fazhi evaluate` (topic models)
 
     register_cli(sub)
@@ -155,12 +173,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
+    except BrokenPipeError:
+        # the reader went away (`fazhi segment … | head`): stop quietly, as a SIGPIPE'd
+        # Unix tool does, and keep the interpreter's final flush from failing again
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         if args.debug:
             raise
         print(f"fazhi: error: {exc}", file=sys.stderr)
         # an unknown classifier or backend name: the command line is wrong
         return EXIT_USAGE if isinstance(exc, UnknownNameError) else EXIT_SOME_FAILED
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
 
 
 # -- analyze ---------------------------------------------------------------
@@ -400,3 +433,60 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     json.dump(plugin_info(all=args.all), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return EXIT_OK
+
+
+# -- cache -----------------------------------------------------------------
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    import os
+
+    from fazhi.segmentation.backends import (
+        ENV_CACHE_DIR,
+        MAX_CACHE_ENTRIES,
+        _cache_location,
+        cache_dir,
+        cache_entries,
+        clear_cache,
+    )
+
+    # when switched off, still name where it is, so a user can find (and clear) old files
+    directory = _cache_location()
+    report: dict[str, Any] = {
+        "directory": str(directory),
+        "enabled": cache_dir() is not None,
+        "source": ENV_CACHE_DIR if os.environ.get(ENV_CACHE_DIR) else "default",
+        "max_entries": MAX_CACHE_ENTRIES,
+    }
+    if args.clear:
+        sizes = {p: _size(p) for p in cache_entries(directory)}
+        removed = clear_cache(directory)
+        report["removed"] = [p.name for p in removed]
+        report["removed_bytes"] = sum(sizes.get(p, 0) for p in removed)
+    entries = [
+        {"file": p.name, "bytes": _size(p), "last_used": _mtime_iso(p)}
+        for p in cache_entries(directory)
+    ]
+    report["entries"] = entries
+    report["total_bytes"] = sum(e["bytes"] for e in entries)
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _mtime_iso(path: Path) -> str | None:
+    from datetime import datetime, timezone
+
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).isoformat(
+            timespec="seconds"
+        )
+    except OSError:
+        return None

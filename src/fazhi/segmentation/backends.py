@@ -47,6 +47,8 @@ __all__ = [
     "SegmenterBackend",
     "backend_factories",
     "cache_dir",
+    "cache_entries",
+    "clear_cache",
     "resolve_backend_name",
     "rjieba_available",
 ]
@@ -61,6 +63,18 @@ ENV_CACHE_DIR = "FAZHI_CACHE_DIR"
 ENV_NO_CACHE = "FAZHI_NO_CACHE"
 
 FAST_HINT = 'pip install "fazhi[fast]"'
+
+#: How many built jieba dictionaries (~9 MB each) the cache keeps. Each virtual
+#: environment or tox env has its own jieba, hence its own entry; without a bound the
+#: directory grows by one entry per environment ever used. The least recently used go.
+MAX_CACHE_ENTRIES = 8
+# the files fazhi writes into its cache directory, and nothing else is ever deleted there
+_CACHE_GLOB = "jieba-prefix-*.marshal"
+_TMP_GLOB = ".jieba-*.tmp"
+# a temp file this old is left over from a killed process (a write takes well under 1 s)
+_STALE_TMP_SECONDS = 3600.0
+# a cache hit refreshes the entry's mtime (its "last used") at most this often
+_TOUCH_AFTER_SECONDS = 3600.0
 
 
 @runtime_checkable
@@ -133,6 +147,11 @@ def cache_dir() -> Path | None:
     """
     if os.environ.get(ENV_NO_CACHE, "") not in ("", "0"):
         return None
+    return _cache_location()
+
+
+def _cache_location() -> Path:
+    """Where the cache is, or would be if ``FAZHI_NO_CACHE`` did not switch it off."""
     explicit = os.environ.get(ENV_CACHE_DIR)
     if explicit:
         return Path(explicit).expanduser()
@@ -143,6 +162,70 @@ def cache_dir() -> Path | None:
     if xdg and os.path.isabs(xdg):
         return Path(xdg) / "fazhi"
     return Path.home() / ".cache" / "fazhi"
+
+
+def cache_entries(directory: Path | None = None) -> list[Path]:
+    """The dictionary files in fazhi's cache, most recently used first.
+
+    ``directory`` defaults to :func:`cache_dir`; an empty list when caching is
+    off or the directory does not exist.
+    """
+    directory = cache_dir() if directory is None else directory
+    if directory is None:
+        return []
+    found: list[tuple[float, Path]] = []
+    try:
+        candidates = list(directory.glob(_CACHE_GLOB))
+    except OSError:
+        return []
+    for path in candidates:
+        try:
+            found.append((path.stat().st_mtime, path))
+        except OSError:  # removed meanwhile by another process
+            continue
+    found.sort(key=lambda item: (-item[0], item[1].name))
+    return [path for _, path in found]
+
+
+def clear_cache(directory: Path | None = None) -> list[Path]:
+    """Delete fazhi's cached dictionaries (and leftover temp files); return what was deleted.
+
+    Only files fazhi writes are touched: ``jieba-prefix-*.marshal`` and
+    ``.jieba-*.tmp``. The directory itself stays.
+    """
+    directory = cache_dir() if directory is None else directory
+    if directory is None or not directory.is_dir():
+        return []
+    removed: list[Path] = []
+    for path in [*directory.glob(_CACHE_GLOB), *directory.glob(_TMP_GLOB)]:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            logger.debug("could not delete cache file %s: %s", path, exc)
+            continue
+        removed.append(path)
+    return sorted(removed)
+
+
+def _prune_cache(directory: Path, keep: Path, limit: int = MAX_CACHE_ENTRIES) -> None:
+    """Keep the ``limit`` most recently used entries (always ``keep``); drop stale temp files."""
+    entries = [p for p in cache_entries(directory) if p != keep]
+    doomed = entries[max(limit - 1, 0) :]
+    now = time.time()
+    for tmp in directory.glob(_TMP_GLOB):
+        try:
+            if now - tmp.stat().st_mtime > _STALE_TMP_SECONDS:
+                doomed.append(tmp)
+        except OSError:
+            continue
+    for path in doomed:
+        try:
+            path.unlink()
+            logger.debug("pruned jieba cache file %s", path)
+        except OSError:  # another process pruned it first, or it is not ours to delete
+            continue
 
 
 def _private_dir(path: Path) -> bool:
@@ -288,9 +371,19 @@ class JiebaBackend:
             and isinstance(value[0], dict)
             and isinstance(value[1], int)
         ):
+            self._mark_used(path)
             return value[0], value[1]
         logger.debug("ignoring malformed jieba cache %s", path)
         return None
+
+    @staticmethod
+    def _mark_used(path: Path) -> None:
+        """Refresh the entry's mtime, which is what pruning ranks by (at most hourly)."""
+        try:
+            if time.time() - path.stat().st_mtime > _TOUCH_AFTER_SECONDS:
+                os.utime(path)
+        except OSError:  # read-only cache directory: the entry still serves
+            pass
 
     def _write_cache(self, path: Path, freq: dict[str, int], total: int) -> None:
         if not _private_dir(path.parent):
@@ -306,6 +399,8 @@ class JiebaBackend:
                 raise
         except OSError as exc:
             logger.debug("could not write jieba cache %s: %s", path, exc)
+            return
+        _prune_cache(path.parent, keep=path)
 
     def _ensure_built(self) -> None:
         if not self._built:
