@@ -283,7 +283,7 @@ def test_parallel_keeps_input_order_across_many_tasks(stand_ins, monkeypatch) ->
     import fazhi.analysis
 
     monkeypatch.setattr(fazhi.analysis, "TASK_BYTES", 1)  # one task per input
-    texts = [f"第{i}号报告\n\n全面推行行政执法公示制度。\n\n深化行政复议改革。" for i in range(40)]
+    texts = _texts(40, "深化行政复议改革。")
     serial = [r.to_dict() for r in fazhi.analyze_many(texts)]
     parallel = [r.to_dict() for r in fazhi.analyze_many(texts, n_jobs=2)]
     assert [d["title"] for d in parallel] == [f"第{i}号报告" for i in range(40)]
@@ -295,8 +295,10 @@ def test_parallel_keeps_input_order_across_many_tasks(stand_ins, monkeypatch) ->
     assert len(list(fazhi.analyze_many(texts[:3], n_jobs=-1000))) == 3  # at least one process
 
 
-def _texts(n: int) -> list[str]:
-    return [f"第{i}号报告\n\n全面推行行政执法公示制度。" for i in range(n)]
+def _texts(n: int, *more_paragraphs: str) -> list[str]:
+    """n small numbered reports (第i号报告), each with a paragraph and ``more_paragraphs``."""
+    body = "\n\n".join(("全面推行行政执法公示制度。", *more_paragraphs))
+    return [f"第{i}号报告\n\n{body}" for i in range(n)]
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])

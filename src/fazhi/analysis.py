@@ -970,6 +970,8 @@ def analyze_many(
         _select(names)  # fail fast on an unknown name, before any work
     items = _expand_sources(sources)
     bar = _progress_bar(progress, None)
+    from fazhi.plugins import FazhiPluginWarning  # the registry module; loads no plugin
+
     chunks: Iterable[Any] = ()
     try:
         workers = 0 if n_jobs == 1 else _local_worker_count(n_jobs)
@@ -999,8 +1001,6 @@ def analyze_many(
                     if isinstance(result, FailedAnalysis):
                         warnings.warn(f"fazhi: {result.error}", stacklevel=2)
                     elif result.failures:
-                        from fazhi.plugins import FazhiPluginWarning
-
                         for message in result.failures.values():
                             warnings.warn(message, FazhiPluginWarning, stacklevel=2)
                 if bar is not None:
