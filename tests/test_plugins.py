@@ -6,10 +6,12 @@ import dataclasses
 import importlib.util
 import json
 import logging
+import re
 import subprocess
 import sys
 import textwrap
 import types
+import warnings
 from pathlib import Path
 
 import pytest
@@ -358,6 +360,34 @@ def test_run_classifier_checks_spans(fazhi_plugins, doc) -> None:
             ],
             "level 'paragraph'",
         ),
+        (
+            lambda c, d: [
+                Prediction.for_document(
+                    d, classifier="t", label="a", score=1, data={"n": __import__("numpy").int64(3)}
+                )
+            ],
+            r"data\['n'\] holds a numpy.int64, which is not JSON-safe \(convert it with .item\(\)",
+        ),
+        (
+            lambda c, d: [
+                Prediction.for_document(
+                    d, classifier="t", label="a", score=1, data={"tags": [{"x": {1, 2}}]}
+                )
+            ],
+            r"data\['tags'\]\[0\]\['x'\] holds a builtins.set",
+        ),
+        (
+            lambda c, d: [
+                Prediction.for_document(d, classifier="t", label="a", score=1, data={1: "x"})
+            ],
+            "has a key 1 of type int",
+        ),
+        (
+            lambda c, d: [
+                Prediction.for_document(d, classifier="t", label="a", score=1, data={"r": 1e999})
+            ],
+            r"data\['r'\] is inf, not a finite number",
+        ),
     ],
 )
 def test_run_classifier_validates_output(doc, make, message) -> None:
@@ -432,3 +462,158 @@ def test_protocol_is_structural() -> None:
 
     assert isinstance(Duck(), fazhi.Classifier)
     assert not isinstance(object(), fazhi.Classifier)
+
+
+def test_json_safe_data_passes_the_output_check(doc) -> None:
+    class Clf:
+        name = "t"
+        level = "document"
+        labels = ("a",)
+
+        def classify(self, d):
+            data = {"n": 3, "x": 0.5, "ok": True, "none": None, "items": [1, "二", [2.5]]}
+            return [Prediction.for_document(d, classifier="t", label="a", score=1, data=data)]
+
+    (prediction,) = run_classifier(Clf(), doc)
+    assert json.loads(json.dumps(dict(prediction.data)))["items"] == [1, "二", [2.5]]
+
+
+class _BrokenGenreRules:
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    @fazhi.hookimpl
+    def register_genre_rules(self, register):
+        if self.how == "raise":
+            raise RuntimeError("genre rules hook boom")
+        pattern = "x(" if self.how == "bad-pattern" else "批复$"
+        genre = ["no-such-genre"] if self.how == "bad-genre" else ["notice"]
+        register(
+            {"id": "t.r", "genre": genre, "scope": ["title"], "weight": 1.0, "pattern": pattern}
+        )
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("raise", "RuntimeError: genre rules hook boom"),
+        (
+            "bad-genre",
+            r"invalid genre rule: ValueError: genre rule 't.r': genre must be one or more of \['annual_report'",
+        ),
+        ("bad-pattern", "invalid genre rule: ValueError: genre rule 't.r': invalid pattern 'x\\('"),
+    ],
+)
+def test_a_broken_genre_rules_hook_fails_its_plugin_not_the_genre_classifier(
+    fazhi_plugins, how, message
+) -> None:
+    """The hook runs when the plugin loads: its error names it, and genre keeps working."""
+    text = (
+        "关于印发某区法治政府建设实施方案的通知\n\n各单位：\n\n现将方案印发给你们，请认真贯彻执行。"
+    )
+    with pytest.raises(PluginError, match=message) as info:
+        fazhi_plugins.register(_BrokenGenreRules(how), name="broken-rules")
+    assert info.value.plugin == "broken-rules"
+    assert "broken-rules" not in [r["name"] for r in plugins.plugin_info()]
+    assert fazhi.GenreClassifier().predict([text]) == ["notice"]
+
+
+def test_an_installed_plugin_with_a_broken_genre_rules_hook_is_skipped_with_a_warning(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(
+        plugins, "_extra", [("broken-rules", _BrokenGenreRules("raise"))], raising=True
+    )
+    try:
+        with pytest.warns(FazhiPluginWarning, match="broken-rules.*genre rules hook boom"):
+            plugins.load(only=[])
+        info = {r["name"]: r for r in plugins.plugin_info()}
+        assert info["broken-rules"]["status"] == "failed"
+        analysis = fazhi.analyze("关于某事项的通知\n\n各单位：\n\n现将有关事项通知如下。")
+        assert analysis.genre is not None and not analysis.failures
+    finally:
+        monkeypatch.undo()
+        plugins.reset()
+
+
+def test_genre_rules_are_listed_with_their_plugin(fazhi_plugins) -> None:
+    fazhi_plugins.register(_BrokenGenreRules("valid"), name="pifu")
+    (record,) = [r for r in plugins.plugin_info() if r["name"] == "pifu"]
+    assert record["registered"] == {"register_genre_rules": ["t.r"]}
+    assert [r.id for r in plugins.genre_rules()] == ["t.r"]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "message"),
+    [
+        ("requires-int", "requires must be a tuple of classifier names, not 3"),
+        ("labels-raise", "reading its attributes raised RuntimeError: model not loaded"),
+    ],
+)
+def test_invalid_classifier_attributes_leave_it_out_with_a_warning(
+    fazhi_plugins, attribute, message
+) -> None:
+    class Clf:
+        name = "test-odd"
+        level = "document"
+        requires = 3 if attribute == "requires-int" else None
+
+        @property
+        def labels(self):
+            if attribute == "labels-raise":
+                raise RuntimeError("model not loaded")
+            return ("a",)
+
+        def classify(self, doc):
+            return []
+
+    class Plugin:
+        @fazhi.hookimpl
+        def register_classifiers(self, register):
+            register("test-odd", Clf)  # a factory: checked when it is first created
+
+    fazhi_plugins.register(Plugin(), name="odd")
+    with pytest.warns(FazhiPluginWarning, match="'odd'.*'test-odd'.*" + re.escape(message)):
+        found = fazhi.classifiers()
+    assert "test-odd" not in found and "genre" in found
+    with warnings.catch_warnings():  # warned once already, above
+        warnings.simplefilter("ignore", FazhiPluginWarning)
+        analysis = fazhi.analyze("关于某事项的通知\n\n各单位：\n\n现将有关事项通知如下。")
+    assert analysis.genre is not None
+
+
+def test_requires_none_means_no_requirements(fazhi_plugins, doc) -> None:
+    class Clf:
+        name = "test-none-requires"
+        level = "document"
+        labels = ("a",)
+        requires = None
+
+        def classify(self, d):
+            return [Prediction.for_document(d, classifier=self.name, label="a", score=1.0)]
+
+    class Plugin:
+        @fazhi.hookimpl
+        def register_classifiers(self, register):
+            register("test-none-requires", Clf())
+
+    fazhi_plugins.register(Plugin(), name="none-requires")
+    assert fazhi.analyze(doc).predictions["test-none-requires"][0].label == "a"
+
+
+def test_a_plugin_calling_sys_exit_is_a_failed_plugin(fazhi_plugins) -> None:
+    class Exits:
+        @fazhi.hookimpl
+        def register_classifiers(self, register):
+            raise SystemExit("plugin gave up")
+
+    with pytest.raises(PluginError, match="SystemExit: plugin gave up"):
+        fazhi_plugins.register(Exits(), name="exits")
+    assert "genre" in fazhi.classifiers()
+
+
+def test_one_module_under_two_names_is_reported_readably(fazhi_plugins) -> None:
+    module = load_test_plugin("good_plugin")
+    fazhi_plugins.register(module, name="first")
+    with pytest.raises(PluginError, match="already loaded as plugin 'first': the same module is named twice"):
+        fazhi_plugins.register(module, name="second")

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     import pluggy
 
     from fazhi.classifiers.base import Classifier
+    from fazhi.classifiers.genre import GenreRule
     from fazhi.segmentation.backends import SegmenterBackend
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "classifier_names",
     "classifiers",
     "current_selection",
+    "genre_rules",
     "get_classifier",
     "get_plugin_manager",
     "load",
@@ -109,6 +111,9 @@ _HOOK_KINDS: dict[str, str] = {
     "register_classifiers": "classifier",
     "register_segmenters": "segmenter",
 }
+
+#: Not a registry of names: its rules are merged into the genre classifier's by rule id.
+_GENRE_RULES_HOOK = "register_genre_rules"
 
 Status = Literal["loaded", "failed", "blocked"]
 Kind = Literal["builtin", "entry point", "registered"]
@@ -178,6 +183,7 @@ class _State:
     )
     instances: dict[str, Classifier] = field(default_factory=dict)
     instance_errors: dict[str, PluginError] = field(default_factory=dict)
+    genre_rules: list[GenreRule] = field(default_factory=list)  # in plugin load order
 
 
 _lock = threading.RLock()
@@ -336,7 +342,7 @@ def _check_api(obj: object) -> None:
 def _check_hooks(pm: pluggy.PluginManager, obj: object) -> None:
     import difflib
 
-    known = sorted(_HOOK_KINDS)
+    known = sorted((*_HOOK_KINDS, _GENRE_RULES_HOOK))
     for caller in pm.get_hookcallers(obj) or []:
         if caller.spec is not None:
             continue
@@ -356,6 +362,7 @@ def _add_plugin(state: _State, record: _PluginRecord, loader: Callable[[], objec
     pm = state.pm
     registered_obj: object = None
     staged: dict[str, dict[str, _Registration]] = {kind: {} for kind in _HOOK_KINDS.values()}
+    rules: list[GenreRule] = []
     try:
         obj = loader()
         record.module = getattr(obj, "__name__", None) or type(obj).__name__
@@ -363,6 +370,12 @@ def _add_plugin(state: _State, record: _PluginRecord, loader: Callable[[], objec
         pm_name = (
             record.name if record.kind != "entry point" else f"{record.name}:{record.entry_point}"
         )
+        if pm.is_registered(obj):
+            loaded_as = pm.get_name(obj)
+            raise PluginError(
+                f"{record.module!r} is already loaded as plugin {loaded_as!r}: the same "
+                "module is named twice (two entry points, or two registrations); name it once"
+            )
         if pm.register(obj, name=pm_name) is None:  # pragma: no cover - we never block in pluggy
             raise PluginError("pluggy refused to register it")
         registered_obj = obj
@@ -372,7 +385,11 @@ def _add_plugin(state: _State, record: _PluginRecord, loader: Callable[[], objec
             caller = pm.subset_hook_caller(hook_name, remove_plugins=others)
             caller(register=_Registrar(kind, record.name, staged[kind]))
         record.hooks = sorted(c.name for c in (pm.get_hookcallers(obj) or []))
-    except Exception as exc:
+        if _GENRE_RULES_HOOK in record.hooks:
+            # collected (and validated) here, so that a failing hook or an invalid rule
+            # fails this plugin, by name, instead of every genre classifier later
+            rules = _collect_genre_rules(pm.subset_hook_caller(_GENRE_RULES_HOOK, others))
+    except (Exception, SystemExit) as exc:  # SystemExit: a plugin calling sys.exit() on import
         if registered_obj is not None:
             pm.unregister(registered_obj)
         record.status = "failed"
@@ -398,6 +415,9 @@ def _add_plugin(state: _State, record: _PluginRecord, loader: Callable[[], objec
         return
     record.obj = obj
     record.status = "loaded"
+    if rules:
+        record.registered[_GENRE_RULES_HOOK] = [r.id for r in rules]
+        state.genre_rules.extend(rules)
     for hook_name, kind in _HOOK_KINDS.items():
         names = sorted(staged[kind])
         if names:
@@ -417,6 +437,23 @@ def _add_plugin(state: _State, record: _PluginRecord, loader: Callable[[], objec
             err.kind, err.name, err.plugins = kind, name, (first.plugin, reg.plugin)
             state.conflicts[kind][name] = err
             record.error = str(err)
+
+
+def _collect_genre_rules(caller: Callable[..., object]) -> list[GenreRule]:
+    """Call one plugin's ``register_genre_rules`` and return its rules, validated."""
+    from fazhi.classifiers.genre import coerce_rule
+
+    found: list[GenreRule] = []
+
+    def register(*rules: Any) -> None:
+        for rule in rules:
+            try:
+                found.append(coerce_rule(rule))
+            except Exception as exc:  # the rule's own message names it
+                raise PluginError(f"invalid genre rule: {_describe(exc)}") from exc
+
+    caller(register=register)
+    return found
 
 
 def _entry_points() -> list[tuple[str, str | None, EntryPoint]]:
@@ -697,7 +734,10 @@ def _create_instance(state: _State, name: str) -> Classifier:
         err.__cause__ = exc
         state.instance_errors[name] = err
         raise err from exc
-    problems = validate_classifier(obj, name=name)
+    try:
+        problems = validate_classifier(obj, name=name)
+    except Exception as exc:  # an attribute (a `labels` property, say) raised
+        problems = [f"reading its attributes raised {_describe(exc)}"]
     if problems:
         err = PluginError(
             "not a valid classifier: " + "; ".join(problems), plugin=reg.plugin, classifier=name
@@ -770,6 +810,17 @@ def segmenter_factories() -> dict[str, Callable[[], SegmenterBackend]]:
         name: reg.obj if reg.is_factory else _shared(reg.obj)
         for name, reg in sorted(state.registries["segmenter"].items())
     }
+
+
+def genre_rules() -> list[GenreRule]:
+    """The genre rules that loaded plugins registered, in plugin load order (validated).
+
+    Collected once, when each plugin is loaded: a ``register_genre_rules``
+    hook that raises or registers an invalid rule fails its plugin like any
+    other hook error. :func:`fazhi.classifiers.genre.load_rules` merges them
+    into the rule set by id.
+    """
+    return list(_ensure_loaded().genre_rules)
 
 
 def plugin_info(all: bool = False) -> list[dict[str, Any]]:

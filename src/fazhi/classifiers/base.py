@@ -529,8 +529,12 @@ def validate_classifier(obj: object, *, name: str | None = None) -> list[str]:
     if not callable(getattr(obj, "classify", None)):
         problems.append("has no classify(doc) method")
     requires = getattr(obj, "requires", ())
-    if isinstance(requires, str) or not all(isinstance(x, str) for x in requires):
-        problems.append("requires must be a tuple of classifier names")
+    if requires is not None and (
+        isinstance(requires, str)
+        or not isinstance(requires, Iterable)
+        or not all(isinstance(x, str) for x in requires)
+    ):
+        problems.append(f"requires must be a tuple of classifier names, not {requires!r}")
     return problems
 
 
@@ -617,9 +621,51 @@ def _check_predictions(
                 problems.append(f"{where} has a probability for unknown label {key!r}")
             if not isinstance(value, (int, float)) or not (0.0 <= value <= 1.0):
                 problems.append(f"{where} has probability {value!r} for {key!r}, expected [0, 1]")
+        data: object = p.data
+        if data:
+            problem = _json_problem(data, "data")
+            if problem is not None:
+                problems.append(f"{where} {problem}")
         if len(problems) >= 5:  # enough to see the pattern
             break
     return predictions, problems
+
+
+_JSON_MAX_DEPTH = 64
+
+
+def _json_problem(value: object, path: str, depth: int = 0) -> str | None:
+    """Why ``value`` would not survive ``json.dumps`` (strictly: no NaN), or ``None``.
+
+    ``Prediction.data`` goes into ``to_dict()`` and ``fazhi analyze --format json``:
+    a numpy scalar or a set there would break the whole output, far from the
+    plugin that put it there.
+    """
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{path} is {value!r}, not a finite number"
+    if depth >= _JSON_MAX_DEPTH:
+        return f"{path} is nested more than {_JSON_MAX_DEPTH} levels deep (a cycle?)"
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"{path} has a key {key!r} of type {type(key).__name__}; JSON keys are str"
+            problem = _json_problem(item, f"{path}[{key!r}]", depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            problem = _json_problem(item, f"{path}[{i}]", depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    hint = " (convert it with .item() or float()/int())" if hasattr(value, "item") else ""
+    return (
+        f"{path} holds a {type(value).__module__}.{type(value).__qualname__}, "
+        f"which is not JSON-safe{hint}: use str, int, float, bool, None, list or dict"
+    )
 
 
 def _provider(clf_name: str) -> str | None:

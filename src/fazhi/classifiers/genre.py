@@ -95,6 +95,7 @@ __all__ = [
     "GenreScore",
     "RuleHit",
     "classifier_factories",
+    "coerce_rule",
     "load_rules",
     "read_rules",
     "register_classifiers",
@@ -316,7 +317,8 @@ class GenreRule:
 RuleLike = GenreRule | Mapping[str, Any]
 
 
-def _coerce(rule: RuleLike) -> GenreRule:
+def coerce_rule(rule: RuleLike) -> GenreRule:
+    """A :class:`GenreRule` from a rule or its JSON dict (``ValueError``/``TypeError`` if invalid)."""
     if isinstance(rule, GenreRule):
         return rule
     if isinstance(rule, Mapping):
@@ -364,25 +366,15 @@ RULE_SOURCES: list[Callable[[], Iterable[RuleLike]]] = []
 
 
 def _plugin_rules() -> list[GenreRule]:
-    """Rules registered through the ``register_genre_rules(register)`` plugin hook, if it exists."""
-    try:
-        from fazhi import plugins
-    except ImportError:  # pragma: no cover - the registry is part of fazhi
-        return []
-    collect = getattr(plugins, "genre_rules", None)
-    if callable(collect):
-        return [_coerce(r) for r in collect()]
-    manager = plugins.get_plugin_manager()
-    hook = getattr(manager.hook, "register_genre_rules", None)
-    if hook is None:
-        return []
-    found: list[GenreRule] = []
+    """Rules registered through the ``register_genre_rules(register)`` plugin hook.
 
-    def register(*rules: RuleLike) -> None:
-        found.extend(_coerce(r) for r in rules)
+    The plugin registry collects and validates them when it loads each plugin
+    (:func:`fazhi.plugins.genre_rules`), so a broken hook fails its plugin
+    there, by name, and never this classifier.
+    """
+    from fazhi import plugins
 
-    hook(register=register)
-    return found
+    return [coerce_rule(r) for r in plugins.genre_rules()]
 
 
 def _merge(base: Iterable[GenreRule], extra: Iterable[GenreRule]) -> list[GenreRule]:
@@ -401,7 +393,7 @@ def load_rules(path: str | Path | None = None, *, plugins: bool = True) -> tuple
     """
     rules: list[GenreRule] = list(read_rules(path) if path is not None else _packaged()[1])
     for source in RULE_SOURCES:
-        rules = _merge(rules, (_coerce(r) for r in source()))
+        rules = _merge(rules, (coerce_rule(r) for r in source()))
     if plugins:
         rules = _merge(rules, _plugin_rules())
     return tuple(rules)
@@ -1808,9 +1800,9 @@ class GenreRules:
     def _resolve_rules(self) -> list[GenreRule]:
         if isinstance(self.rules, (str, bytes, Mapping)):
             raise TypeError("rules must be a sequence of rules (use read_rules() for a file)")
-        base = list(load_rules()) if self.rules is None else [_coerce(r) for r in self.rules]
+        base = list(load_rules()) if self.rules is None else [coerce_rule(r) for r in self.rules]
         _check_unique(base)
-        rules = _merge(base, (_coerce(r) for r in self.extra_rules))
+        rules = _merge(base, (coerce_rule(r) for r in self.extra_rules))
         if isinstance(self.drop_rules, str):
             raise TypeError("drop_rules must be a sequence of rule ids, not a str")
         for pattern in self.drop_rules:
