@@ -217,3 +217,68 @@ def test_a_closed_output_pipe_ends_quietly(seeds_dir: Path):
     err = proc.stderr.read().decode("utf-8", "replace")
     assert proc.wait(timeout=120) == 141
     assert err == ""
+
+
+def test_an_output_file_that_is_an_input_is_refused_before_anything_is_written(
+    tmp_path: Path, seeds_dir: Path, capsys
+):
+    """`-o` opens its file for writing: if that file is an input, it would be emptied."""
+    source = (seeds_dir / "001_05b26b594b77e45e.txt").read_bytes()
+    same = tmp_path / "same.txt"
+    same.write_bytes(source)
+    for command in ("segment", "keywords", "analyze"):
+        assert main([command, str(same), "-o", str(same)]) == 2
+        assert "is also an input" in capsys.readouterr().err
+        assert same.read_bytes() == source
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(source)
+    inside = folder / "results.txt"  # does not exist yet, but would be read as an input
+    assert main(["analyze", str(folder), "-o", str(inside)]) == 2
+    assert "inside the input directory" in capsys.readouterr().err
+    assert not inside.exists()
+    assert main(["analyze", str(tmp_path / "*.txt"), "-o", str(same)]) == 2  # a glob
+    capsys.readouterr()
+    csv_inside = folder / "results.csv"  # not *.txt: never read, so allowed
+    assert main(["analyze", str(folder), "-o", str(csv_inside), "--format", "csv"]) == 0
+    assert csv_inside.read_text("utf-8").count("\n") == 2
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(tmp_path: Path, seeds_dir: Path):
+    """A GBK file name on a UTF-8 system (unzipped from Windows) is written escaped."""
+    import os
+    import subprocess
+    import sys
+
+    if sys.platform == "win32" or os.environ.get("PYTHONUTF8") == "0":
+        pytest.skip("POSIX byte file names")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    text = (seeds_dir / "001_05b26b594b77e45e.txt").read_bytes()
+    (folder / "a.txt").write_bytes(text)
+    try:
+        with open(os.path.join(os.fsencode(folder), b"\xb9\xfa\xbc\xd2.txt"), "wb") as fh:
+            fh.write(text)
+    except OSError:
+        pytest.skip("the file system refuses non-UTF-8 names")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "FAZHI_LOAD_PLUGINS": ""}
+    out = tmp_path / "out.jsonl"
+    for extra in ([], ["-o", str(out)]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "fazhi", "analyze", str(folder), "--format", "jsonl", *extra],
+            capture_output=True,
+            env=env,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+        lines = (out.read_bytes() if extra else proc.stdout).decode("utf-8").splitlines()
+        sources = sorted(json.loads(line)["source"] for line in lines)
+        assert len(sources) == 2 and sources[0].endswith("a.txt")
+        assert sources[1].endswith("\udcb9\udcfa\udcbc\udcd2.txt")  # the original bytes
+
+
+def test_jobs_zero_is_a_usage_error(seeds_dir: Path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["analyze", str(seeds_dir), "--jobs", "0"])
+    assert info.value.code == 2
+    assert "0 runs nothing" in capsys.readouterr().err

@@ -7,6 +7,7 @@ path), 2 usage error. Errors never print a traceback unless ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -33,6 +34,17 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse exits 2 on usage errors; keep it, shorter
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _jobs(value: str) -> int:
+    """``--jobs``: a process count; 0 would run nothing, so it is a usage error."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {value!r}") from None
+    if n == 0:
+        raise argparse.ArgumentTypeError("0 runs nothing: use 1, N processes, or -1 for all cores")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=1,
         metavar="N",
         help="processes to analyse with, this one included (-1: all cores)",
@@ -173,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         return 130
+    except _UsageError as exc:
+        print(f"fazhi: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         # the reader went away (`fazhi segment … | head`): stop quietly, as a SIGPIPE'd
         # Unix tool does, and keep the interpreter's final flush from failing again
@@ -295,6 +310,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     failures = _Failures()
     analyses: list[Analysis] = []
     ran: set[str] = set()
+    _check_output_is_not_an_input(args.paths, args.output)
     items = _documents(args.paths, args.encoding, failures, lazy_paths=True)
     with _open_output(args.output) as out:
         stream = args.format == "jsonl"
@@ -321,8 +337,50 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if failures.count else EXIT_OK
 
 
+class _UsageError(Exception):
+    """A command line that cannot be run as given (exit code 2)."""
+
+
+def _check_output_is_not_an_input(inputs: Sequence[str], output: str | None) -> None:
+    """Refuse ``-o FILE`` when FILE is one of the inputs: opening it would empty it first.
+
+    A directory input is read recursively for ``*.txt``, so a ``.txt`` output inside
+    it counts too, whether or not it exists yet.
+    """
+    import glob
+
+    if not output or output == "-":
+        return
+    target = Path(output).resolve()
+    for raw in inputs:
+        if raw == "-":
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            if target.suffix.lower() == ".txt" and path.resolve() in target.parents:
+                raise _UsageError(
+                    f"the output file {output} is inside the input directory {raw}, whose "
+                    "*.txt files are all read as inputs; write the output somewhere else"
+                )
+            continue
+        if path.exists():
+            clash = path.resolve() == target
+        else:  # a glob pattern
+            clash = any(Path(m).resolve() == target for m in glob.iglob(raw, recursive=True))
+        if clash:
+            raise _UsageError(
+                f"the output file {output} is also an input ({raw}): it would be emptied "
+                "before it is read; write the output somewhere else"
+            )
+
+
 class _open_output:
-    """Context manager: a file opened for writing, or stdout (not closed)."""
+    """Context manager: a file opened for writing, or stdout (not closed).
+
+    Undecodable bytes in file names (a GBK name on a UTF-8 system) reach the
+    output as lone surrogates; they are written as ``\\udcXX`` escapes rather than
+    failing the whole run.
+    """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
@@ -330,8 +388,12 @@ class _open_output:
 
     def __enter__(self) -> TextIO:
         if self.path and self.path != "-":
-            self.fh = open(self.path, "w", encoding="utf-8")
+            self.fh = open(self.path, "w", encoding="utf-8", errors="backslashreplace")
             return self.fh
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a stream that refuses
+                reconfigure(errors="backslashreplace")
         return sys.stdout
 
     def __exit__(self, *exc: object) -> None:
@@ -386,6 +448,7 @@ class _Failures:
 def _cmd_segment(args: argparse.Namespace) -> int:
     from fazhi.segmentation import Segmenter
 
+    _check_output_is_not_an_input(args.paths, args.output)
     segmenter = Segmenter(backend=args.backend, hmm=args.hmm, lexicon=not args.no_lexicon)
     failures = _Failures()
     with _open_output(args.output) as out:
@@ -407,6 +470,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
 def _cmd_keywords(args: argparse.Namespace) -> int:
     from fazhi.segmentation import keywords
 
+    _check_output_is_not_an_input(args.paths, args.output)
     failures = _Failures()
     with _open_output(args.output) as out:
         for doc in _documents(args.paths, args.encoding, failures):
