@@ -441,6 +441,16 @@ def cross_validate(
         )
     scheme, splits = _split([str(ex.group) for ex in scored], n_splits)
     labels = _label_order(ex.label for ex in examples)
+    if baseline is None:
+        from fazhi.classifiers.topic import TOPIC_LABELS
+
+        if not set(TOPIC_LABELS) & {str(label) for label in labels}:
+            raise ValueError(
+                "cross-validation scores the model against the keyword baseline, which "
+                f"predicts only fazhi's topic ids ({', '.join(TOPIC_LABELS)}), and none of "
+                "the labels is one; pass your own baseline= estimator (or, with "
+                "`fazhi train`, --no-cv)"
+            )
     base = baseline if baseline is not None else KeywordTopicClassifier()
     y_true: list[str] = []
     y_pred: list[str] = []

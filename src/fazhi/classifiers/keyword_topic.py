@@ -9,9 +9,10 @@ times, because the lead clause usually states what the paragraph is about.
 :class:`KeywordTopicClassifier` predicts the topic with the highest score, and
 ``general`` when no task-area topic scores at least ``min_score`` or the
 preamble vocabulary outweighs them. It is a scikit-learn estimator (``fit``
-only records the classes) and a fazhi paragraph-level classifier, so it can
-be compared with :class:`~fazhi.classifiers.topic_model.TopicClassifier`
-anywhere the model is used (``fazhi evaluate`` does).
+only records the classes, which must include topic ids of the lexicon) and a
+fazhi paragraph-level classifier, so it can be compared with
+:class:`~fazhi.classifiers.topic_model.TopicClassifier` anywhere the model is
+used (``fazhi evaluate`` does).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import logging
+import numbers
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -34,6 +36,7 @@ from fazhi.classifiers.topic import (
     GENERAL,
     TOPIC_LABELS,
     ModelError,
+    topic_label_space,
     topic_predictions,
 )
 
@@ -364,10 +367,15 @@ class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
     (``general`` gets ``min_score`` as its floor), so it ranks like
     ``predict``; it is not calibrated.
 
-    ``fit(X, y)`` only records ``classes_`` (labels outside the lexicon's
-    topics are never predicted). The estimator also works unfitted, over all
-    eleven topic labels, and as the fazhi paragraph classifier
-    ``"topic-keyword"`` (:meth:`classify`).
+    It learns nothing: it can only predict the topics of its lexicon and
+    ``general``. ``fit(X, y)`` records ``classes_``, the sorted unique labels
+    of ``y`` as given (``np.unique(y)``); a label is matched to a lexicon topic
+    by ``str(label)``, and labels that are not topic ids are never predicted.
+    When none of ``y``'s labels is a topic id (integer-encoded labels, for
+    example), ``fit`` raises :class:`ValueError` listing the valid ids.
+    ``predict`` returns values of ``classes_``. The estimator also works
+    unfitted, over all eleven topic labels, and as the fazhi paragraph
+    classifier ``"topic-keyword"`` (:meth:`classify`).
 
     >>> clf = KeywordTopicClassifier()
     >>> clf.predict(["全面推行行政执法公示制度、执法全过程记录制度"])
@@ -392,9 +400,12 @@ class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
     # -- fazhi classifier protocol -------------------------------------------
     @property
     def labels(self) -> tuple[str, ...]:
-        """The labels this classifier can emit (``classes_`` once fitted)."""
-        classes = getattr(self, "classes_", None)
-        return tuple(str(c) for c in classes) if classes is not None else TOPIC_LABELS
+        """The labels of its predictions and probabilities (:func:`topic_label_space`).
+
+        All topic labels when unfitted or fitted on topic ids (even on some of
+        them: the others get probability 0); else ``str`` of each of ``classes_``.
+        """
+        return topic_label_space(getattr(self, "classes_", None))
 
     def classify(self, doc: Document) -> list[Prediction]:
         """One :class:`~fazhi.Prediction` per paragraph of ``doc``, with lexicon evidence."""
@@ -402,15 +413,32 @@ class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
 
     # -- scikit-learn ------------------------------------------------------------
     def fit(self, X: Iterable[str], y: Iterable[Any]) -> KeywordTopicClassifier:
-        """Record ``classes_`` (sorted unique labels of ``y``); the lexicon is not learned."""
+        """Record ``classes_`` (sorted unique labels of ``y``, as given); the lexicon is not learned.
+
+        Raises :class:`ValueError` when ``y`` mixes str and numeric labels, or
+        when none of its labels is a topic of the lexicon or ``general``
+        (the only labels this baseline can predict).
+        """
         texts = _as_texts(X)
-        labels = np.asarray(list(y), dtype=object)
+        labels = _as_labels(y)
         if len(labels) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(labels) == 0:
             raise ValueError("cannot fit on an empty training set")
-        self.lexicon_ = resolve_lexicon(self.lexicon)
-        self.classes_ = np.unique(labels.astype(str)).astype(object)
+        lexicon = resolve_lexicon(self.lexicon)
+        classes = np.unique(labels)
+        valid = tuple(dict.fromkeys((*lexicon.topics, GENERAL)))
+        if not any(str(c) in valid for c in classes):
+            shown = ", ".join(repr(c) for c in classes.tolist()[:5])
+            more = ", …" if len(classes) > 5 else ""
+            raise ValueError(
+                f"none of y's labels ({shown}{more}) is a topic id: KeywordTopicClassifier "
+                f"learns nothing and can only predict its lexicon's topics, which are "
+                f"{', '.join(valid)}; label the paragraphs with these ids "
+                "(for example, map integer-encoded labels back to the topic ids)"
+            )
+        self.lexicon_ = lexicon
+        self.classes_ = classes
         return self
 
     def _classes(self) -> NDArray[Any]:
@@ -434,18 +462,18 @@ class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
         """Per-class scores (columns follow ``classes_``)."""
         return self._scores(X)
 
-    def predict(self, X: Iterable[str]) -> list[str]:
-        """The topic of each text (a plain list of str)."""
+    def predict(self, X: Iterable[str]) -> list[Any]:
+        """The topic of each text: a plain list of values of ``classes_`` (str topic ids)."""
         return self._labels(self._scores(X))
 
-    def predict_with_proba(self, X: Iterable[str]) -> tuple[list[str], NDArray[np.float64]]:
+    def predict_with_proba(self, X: Iterable[str]) -> tuple[list[Any], NDArray[np.float64]]:
         """``(predict(X), predict_proba(X))`` computed once."""
         scores = self._scores(X)
         return self._labels(scores), self._proba(scores)
 
-    def _labels(self, scores: NDArray[np.float64]) -> list[str]:
-        classes = [str(c) for c in self._classes()]
-        order = _taxonomy_order(classes)
+    def _labels(self, scores: NDArray[np.float64]) -> list[Any]:
+        classes: list[Any] = self._classes().tolist()
+        order = _taxonomy_order([str(c) for c in classes])
         # argmax with ties broken by taxonomy order
         ranked = scores[:, order]
         best = ranked.argmax(axis=1) if len(scores) else np.zeros(0, dtype=int)
@@ -475,6 +503,41 @@ class KeywordTopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
 def _taxonomy_order(classes: Sequence[str]) -> list[int]:
     rank = {t: i for i, t in enumerate(TOPIC_LABELS)}
     return sorted(range(len(classes)), key=lambda i: (rank.get(classes[i], len(rank)), classes[i]))
+
+
+def _as_labels(y: Iterable[Any]) -> NDArray[Any]:
+    """The labels ``y`` as a 1-D array that keeps their values.
+
+    All-str labels give an object array of ``str`` (so ``np.unique`` sorts
+    them as strings); numeric labels (int, float, bool, numpy numbers) give a
+    numeric array. Raises :class:`ValueError` when ``y`` mixes str and numbers
+    (they cannot be sorted together), holds any other kind of value, or is
+    not one-dimensional; :class:`TypeError` for a single str.
+    """
+    if isinstance(y, str):
+        raise TypeError("y must be a sequence of labels, not a single str")
+    values = np.asarray(y if isinstance(y, np.ndarray) else list(y), dtype=object)
+    if values.ndim != 1:
+        raise ValueError(
+            f"y must be a one-dimensional sequence of labels, got shape {values.shape}"
+        )
+    items: list[Any] = values.tolist()
+    first_str = next((v for v in items if isinstance(v, str)), None)
+    first_num = next((v for v in items if isinstance(v, (numbers.Number, np.bool_))), None)
+    for v in items:
+        if not isinstance(v, (str, numbers.Number, np.bool_)):
+            raise ValueError(
+                f"y holds a label of type {type(v).__name__} ({v!r}); labels must all be str "
+                "(such as the topic ids) or all numbers"
+            )
+    if first_num is None:
+        return np.asarray([str(v) for v in items], dtype=object)
+    if first_str is not None:
+        raise ValueError(
+            f"y mixes str and numeric labels (for example {first_str!r} and {first_num!r}); "
+            "labels must all be str (such as the topic ids) or all numbers"
+        )
+    return np.asarray(items)
 
 
 def _as_texts(X: Iterable[str]) -> list[str]:

@@ -23,7 +23,7 @@ import importlib
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fazhi.errors import FazhiError
@@ -50,6 +50,7 @@ __all__ = [
     "paragraph_predictions",
     "paragraph_texts",
     "register_classifiers",
+    "topic_label_space",
 ]
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ TOPIC_LABELS: tuple[str, ...] = (
     "literacy",
     GENERAL,
 )
+_TOPIC_LABEL_SET = frozenset(TOPIC_LABELS)
 
 #: Chinese display names of the topic labels.
 TOPIC_NAMES: dict[str, str] = {
@@ -194,6 +196,19 @@ def topic_predictions(
     return paragraph_predictions(clf.name, list(clf.labels), doc, items, proba, matches, labels)
 
 
+def topic_label_space(classes: Iterable[Any] | None) -> tuple[str, ...]:
+    """The labels a topic classifier reports on, given its ``classes_``.
+
+    Every topic label when it is unfitted or trained on topic ids only (a model
+    trained on some task areas still gives 0 for the others, so coverage
+    names them as missing); else ``str`` of each class (another label scheme).
+    """
+    if classes is None:
+        return TOPIC_LABELS
+    names = tuple(str(c) for c in classes)
+    return TOPIC_LABELS if set(names) <= _TOPIC_LABEL_SET else names
+
+
 def paragraph_predictions(
     classifier: str,
     classes: Sequence[str],
@@ -208,8 +223,9 @@ def paragraph_predictions(
     ``items`` are :func:`paragraph_texts`, ``proba`` has one row per item and
     one column per class of ``classes``, ``matches`` the lexicon terms of each
     item's text. ``labels`` defaults to the most probable class of each row.
-    ``probabilities`` cover all :data:`TOPIC_LABELS` (0 for a label the
-    estimator was not trained on); ``evidence`` lists the lexicon hits of the
+    ``probabilities`` cover :func:`topic_label_space` of ``classes``: all
+    :data:`TOPIC_LABELS` (0 for a label the estimator was not trained on) when
+    the classes are topic ids, else the classes; ``evidence`` lists the lexicon hits of the
     predicted topic in the text that was read (the paragraph, plus its run-in
     heading if it has one).
     """
@@ -218,6 +234,7 @@ def paragraph_predictions(
     if labels is None:
         labels = [classes[i] for i in proba.argmax(axis=1)] if len(items) else []
     rows = proba.tolist() if hasattr(proba, "tolist") else [list(r) for r in proba]
+    space = topic_label_space(classes)
     out: list[Prediction] = []
     paragraph: Paragraph
     # Prediction and Evidence built without the dataclass __init__ (what
@@ -225,7 +242,7 @@ def paragraph_predictions(
     for paragraph, (start, _text), label, row, found in zip(
         doc.paragraphs, items, labels, rows, matches, strict=True
     ):
-        probs = dict.fromkeys(TOPIC_LABELS, 0.0)
+        probs = dict.fromkeys(space, 0.0)
         for c, value in zip(classes, row, strict=True):
             probs[c] = 0.0 if value < 0.0 else 1.0 if value > 1.0 else value
         # one rule-name string per label, shared by all its evidence (interned: a

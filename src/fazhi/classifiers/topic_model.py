@@ -67,6 +67,7 @@ from sklearn.linear_model import LogisticRegression
 from fazhi._version import __version__ as _fazhi_version
 from fazhi.classifiers.keyword_topic import (
     TopicLexicon,
+    _as_labels,
     _as_texts,
     parse_topic_lexicon,
     resolve_lexicon,
@@ -78,6 +79,7 @@ from fazhi.classifiers.topic import (
     ModelError,
     paragraph_predictions,
     paragraph_texts,
+    topic_label_space,
 )
 
 if TYPE_CHECKING:
@@ -353,10 +355,16 @@ def _char_vectorizer(ngram_range: tuple[int, int], **kwargs: Any) -> TfidfVector
 class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Paragraph topic classifier: TF-IDF words + character n-grams + topic-lexicon scores -> logistic regression.
 
-    ``X`` is a list of paragraph strings, ``y`` their topic labels (any
-    strings; the shipped model uses :data:`~fazhi.classifiers.topic.TOPIC_LABELS`).
-    ``predict`` returns a list of str; ``predict_proba`` and
-    ``decision_function`` have one column per entry of ``classes_``.
+    ``X`` is a list of paragraph strings, ``y`` their labels: all str (the
+    shipped model uses the topic ids,
+    :data:`~fazhi.classifiers.topic.TOPIC_LABELS`) or all numbers (integer
+    codes from :class:`~sklearn.preprocessing.LabelEncoder`, say). As in
+    scikit-learn, ``classes_`` holds the labels of ``y`` as given
+    (``np.unique(y)``) and ``predict`` returns a list of values of
+    ``classes_``: str for str labels, int for int labels. ``predict_proba``
+    and ``decision_function`` have one column per entry of ``classes_``.
+    The fazhi side (:attr:`labels`, :meth:`classify`, :meth:`save`) names
+    every class by ``str(label)``.
 
     Parameters (all stored as given; checked in :meth:`fit`):
 
@@ -370,6 +378,9 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         its :class:`TopicLexiconFeatures` (``0`` switches them off).
     ``C`` / ``class_weight`` / ``max_iter`` / ``tol`` / ``random_state``
         passed to :class:`~sklearn.linear_model.LogisticRegression` (lbfgs).
+        A ``class_weight`` dict is keyed by label: with str labels its keys
+        are read as str (``str(key)``); with numeric labels use the numbers
+        (a str key equal to ``str(label)`` is accepted too).
     ``keyword_blend``
         weight ``a`` (0 to 1) of the keyword baseline in :meth:`predict_proba`:
         ``(1 - a) * P_lr + a * P_keyword``, where ``P_keyword`` is
@@ -378,6 +389,11 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         (softmax of the lexicon scores, ``general`` floored at ``min_score``)
         with this model's lexicon and ``lead_weight``. ``0`` gives the plain
         regression. :meth:`decision_function` is always the regression's.
+        The keyword baseline scores only fazhi's topic ids, matched by
+        ``str(label)``: a class that is not a topic id gets no keyword
+        evidence, and when no class is one, ``P_keyword`` is uniform and the
+        blend only flattens the probabilities (the ranking, and so
+        ``predict``, is unchanged). Use ``keyword_blend=0`` for such labels.
     ``n_threads``
         BLAS/OpenMP threads while fitting (threadpoolctl); 1 is fastest on
         small machines, ``None`` leaves the library default.
@@ -410,7 +426,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         lexicon_weight: float = 1.0,
         lead_weight: float = 1.5,
         C: float = 3.0,
-        class_weight: str | Mapping[str, float] | None = None,
+        class_weight: str | Mapping[Any, float] | None = None,
         max_iter: int = 2000,
         tol: float = 1e-4,
         random_state: int | None = 0,
@@ -463,10 +479,15 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         y: Iterable[Any],
         sample_weight: Sequence[float] | NDArray[np.float64] | None = None,
     ) -> TopicClassifier:
-        """Fit on paragraph texts ``X`` and labels ``y`` (``sample_weight`` optional)."""
+        """Fit on paragraph texts ``X`` and labels ``y`` (``sample_weight`` optional).
+
+        ``y`` keeps its values: ``classes_`` becomes ``np.unique(y)``. Raises
+        :class:`ValueError` when ``y`` mixes str and numeric labels, has fewer
+        than 2 classes or not one label per text.
+        """
         self._check_params()
         texts = _as_texts(X)
-        labels = np.asarray([str(v) for v in y], dtype=object)
+        labels = _as_labels(y)
         if len(labels) != len(texts):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         classes = np.unique(labels)
@@ -506,7 +527,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             features = sp.hstack(blocks, format="csr")
             lr = LogisticRegression(
                 C=self.C,
-                class_weight=self._class_weight(),
+                class_weight=self._class_weight(classes),
                 max_iter=self.max_iter,
                 tol=self.tol,
                 random_state=self.random_state,
@@ -522,11 +543,27 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.metadata_: dict[str, Any] = {}
         return self
 
-    def _class_weight(self) -> str | dict[str, float] | None:
+    def _class_weight(self, classes: NDArray[Any]) -> str | dict[Any, float] | None:
+        """``class_weight`` with its keys matched to the labels ``classes``.
+
+        For str labels every key is read as ``str(key)``. For other labels a
+        key is used as given, unless it is a str equal to ``str(label)`` of
+        exactly one class, which it then stands for.
+        """
         cw = self.class_weight
         if cw is None or isinstance(cw, str):
             return cw
-        return {str(k): float(v) for k, v in cw.items()}
+        values: list[Any] = classes.tolist()
+        if all(isinstance(c, str) for c in values):
+            return {str(k): float(v) for k, v in cw.items()}
+        by_name: dict[str, list[Any]] = {}
+        for c in values:
+            by_name.setdefault(str(c), []).append(c)
+        out: dict[Any, float] = {}
+        for k, v in cw.items():
+            named = by_name.get(k) if isinstance(k, str) else None
+            out[named[0] if named and len(named) == 1 else k] = float(v)
+        return out
 
     # -- prediction ---------------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -588,25 +625,35 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             return np.zeros((0, len(self.classes_)))
         return self._compiled().predict_proba(texts, blend=float(self.keyword_blend or 0.0))
 
-    def predict(self, X: Iterable[str]) -> list[str]:
-        """The topic of each paragraph text, as a list of str."""
+    def predict(self, X: Iterable[str]) -> list[Any]:
+        """The label of each paragraph text: a list of values of ``classes_``.
+
+        str for a model fitted on str labels (the shipped model's topic ids),
+        int for one fitted on int labels, and so on.
+        """
         return self.predict_with_proba(X)[0]
 
-    def predict_with_proba(self, X: Iterable[str]) -> tuple[list[str], NDArray[np.float64]]:
+    def predict_with_proba(self, X: Iterable[str]) -> tuple[list[Any], NDArray[np.float64]]:
         """``(predict(X), predict_proba(X))`` from one pass over the features."""
         proba = self.predict_proba(X)
-        classes = [str(c) for c in self.classes_]
+        classes: list[Any] = np.asarray(self.classes_).tolist()
         return [classes[i] for i in proba.argmax(axis=1)], proba
 
     # -- fazhi classifier protocol ------------------------------------------------
     @property
     def labels(self) -> tuple[str, ...]:
-        """The labels this classifier emits: ``classes_`` once fitted, else all topic labels."""
-        classes = getattr(self, "classes_", None)
-        return tuple(str(c) for c in classes) if classes is not None else TOPIC_LABELS
+        """The labels of its predictions and probabilities (:func:`topic_label_space`).
+
+        All topic labels when unfitted or fitted on topic ids (even on some of
+        them: the others get probability 0); else ``str`` of each of ``classes_``.
+        """
+        return topic_label_space(getattr(self, "classes_", None))
 
     def classify(self, doc: Document) -> list[Prediction]:
-        """One :class:`~fazhi.Prediction` per paragraph, with probabilities and lexicon evidence."""
+        """One :class:`~fazhi.Prediction` per paragraph, with probabilities and lexicon evidence.
+
+        A prediction's label is ``str`` of the class (whatever the type of ``classes_``).
+        """
         self._check_fitted()
         if not doc.paragraphs:
             return []
@@ -660,8 +707,21 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         saving the same model twice gives byte-identical files. Files are
         written to temporary names first and then renamed. Returns the
         directory.
+
+        Only a model fitted on str labels can be saved: the files name the
+        classes by str, and a loaded model has str classes. A model fitted on
+        numbers raises :class:`ValueError` (instead of coming back with
+        ``"0"``, ``"1"``, … as its classes); map the labels to str first.
         """
         self._check_fitted()
+        not_str = [c for c in np.asarray(self.classes_).tolist() if not isinstance(c, str)]
+        if not_str:
+            raise ValueError(
+                f"cannot save a TopicClassifier fitted on non-str labels (such as {not_str[0]!r}): "
+                "saved models name their classes by str, and a loaded model would predict "
+                "str labels; fit it on str labels (for example LabelEncoder.inverse_transform, "
+                "or the topic ids) to save it"
+            )
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         model_json, arrays = self._export()
@@ -886,7 +946,7 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             raise ValueError("coefficients are not finite")
         lr = LogisticRegression(
             C=obj.C,
-            class_weight=obj._class_weight(),
+            class_weight=obj._class_weight(np.asarray(classes, dtype=object)),
             max_iter=obj.max_iter,
             tol=obj.tol,
             random_state=obj.random_state,
