@@ -282,3 +282,9 @@ def test_jobs_zero_is_a_usage_error(seeds_dir: Path, capsys):
         main(["analyze", str(seeds_dir), "--jobs", "0"])
     assert info.value.code == 2
     assert "0 runs nothing" in capsys.readouterr().err
+
+
+def test_an_empty_directory_does_not_claim_there_are_no_classifiers(tmp_path: Path, capsys):
+    assert main(["analyze", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 documents" in out and "no classifiers" not in out

@@ -258,7 +258,7 @@ def _write_table(analyses: list[Analysis], out: TextIO, *, explain: bool, ran: s
     out.write(format_table(headers, rows, max_width={"title": 36, "topics": 44}))
     out.write(f"{len(analyses)} documents")
     out.write(f"; classifiers: {', '.join(sorted(ran))}\n" if ran else "\n")
-    if not ran:
+    if analyses and not ran:
         out.write("no classifiers yet: genre and topics appear once classifiers are registered\n")
     if explain:
         for i, analysis in enumerate(analyses, 1):
