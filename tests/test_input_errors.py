@@ -147,3 +147,29 @@ def test_long_single_line_parses_in_linear_time():
 
     small, large = min(cost(1_000_000) for _ in range(2)), min(cost(4_000_000) for _ in range(2))
     assert large < small * 4 * 3  # linear, with generous room for noise
+
+
+def test_replacement_character_mojibake_file_is_refused(tmp_path: Path):
+    """GBK text decoded as UTF-8 (with replacement) and saved again: the characters are lost."""
+    damaged = (SAMPLE * 3).encode("gbk").decode("utf-8", errors="replace")
+    path = tmp_path / "fffd.txt"
+    path.write_text(damaged, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(fazhi.read(path))
+    message = str(info.value)
+    n = "".join(damaged.split()).count("\ufffd")
+    assert message.startswith(f"{path}: {n} of ")
+    assert "U+FFFD replacement characters" in message and "re-export it from the source" in message
+    assert info.value.source == str(path)
+    [error] = fazhi.read(path, errors="return")
+    assert isinstance(error, InputError)
+
+
+def test_a_few_replacement_characters_are_accepted(tmp_path: Path):
+    path = tmp_path / "stray.txt"
+    path.write_text(
+        SAMPLE.replace("深化", "深\ufffd\ufffd") + "全区\ufffd推行。\n", encoding="utf-8"
+    )
+    [doc] = fazhi.read(path)
+    assert doc.title_text == "济南市济阳区2024年度法治政府建设报告"
+    assert fazhi.parse(("\ufffd" * 40 + "\n") * 3).text  # parse() of a str still never refuses

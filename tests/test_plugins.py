@@ -615,5 +615,7 @@ def test_a_plugin_calling_sys_exit_is_a_failed_plugin(fazhi_plugins) -> None:
 def test_one_module_under_two_names_is_reported_readably(fazhi_plugins) -> None:
     module = load_test_plugin("good_plugin")
     fazhi_plugins.register(module, name="first")
-    with pytest.raises(PluginError, match="already loaded as plugin 'first': the same module is named twice"):
+    with pytest.raises(
+        PluginError, match="already loaded as plugin 'first': the same module is named twice"
+    ):
         fazhi_plugins.register(module, name="second")

@@ -68,7 +68,12 @@ def read_file(
     encoding: str | None = None,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> list[Document]:
-    """Read one file: a list with one Document, or one per article of a compilation."""
+    """Read one file: a list with one Document, or one per article of a compilation.
+
+    Every failure is an :class:`~fazhi.InputError` naming the file, even an
+    unexpected one ("could not parse: …", with the original exception as its
+    ``__cause__``), so that one bad file never stops a batch.
+    """
     name = os.fspath(path)
     try:
         size = os.path.getsize(name)
@@ -81,6 +86,17 @@ def read_file(
             data = fh.read()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=name) from None
+    try:
+        return _parse_file(data, name, encoding)
+    except InputError:
+        raise
+    except Exception as exc:
+        # a bug or an input nobody foresaw: still one file's problem, named as such, so that
+        # read(errors=...) and analyze_many go on with the other files
+        raise InputError(f"could not parse: {type(exc).__name__}: {exc}", source=name) from exc
+
+
+def _parse_file(data: bytes, name: str, encoding: str | None) -> list[Document]:
     text, used = decode(data, source=name, encoding=encoding)
     check_mojibake(text, source=name)
     if looks_like_html(text):

@@ -113,34 +113,52 @@ def _printable_share(text: str) -> float:
     return good / len(sample)
 
 
-_HTML_HINT = re.compile(
-    r"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<\?xml[^>]*>\s*<html)", re.I
-)
+#: what may precede the doctype: an XML declaration (XHTML), comments such as a
+#: browser's "<!-- saved from url=(0044)http://… -->"
+_HTML_PROLOG = re.compile(r"\s*(?:(?:<\?xml[^>]*>|<!--.*?-->)\s*)*", re.S)
+_HTML_HINT = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s", re.I)
 _TAG = re.compile(r"</?(?:p|div|br|span|td|tr|table|a|li|ul|h[1-6]|script|style)\b[^>]*>", re.I)
 
 
 def looks_like_html(text: str) -> bool:
     """True when ``text`` is an HTML page (or a fragment dense with block tags)."""
     head = text[:4096]
-    if _HTML_HINT.search(head):
+    prolog = _HTML_PROLOG.match(head)
+    if _HTML_HINT.match(head, prolog.end() if prolog else 0):
         return True
     return len(_TAG.findall(head)) >= 5
 
 
+_SAMPLE = 20000
+
+
 def check_mojibake(text: str, *, source: str | None = None) -> None:
-    """Raise :class:`InputError` when decoded text is mostly "?" or Latin-1 mojibake.
+    """Raise :class:`InputError` when decoded text is mostly "?", U+FFFD or Latin-1 mojibake.
 
     Such text was damaged before fazhi saw it (saved in an encoding that
-    could not represent Chinese, or UTF-8 read as Latin-1); analysing it would
-    silently produce nonsense.
+    could not represent Chinese, GBK decoded as UTF-8 with replacement
+    characters, or UTF-8 read as Latin-1); analysing it would silently produce
+    nonsense. A few stray "?" or U+FFFD in otherwise good text are accepted.
     """
-    sample = "".join(text[:20000].split())
+    sample = "".join(text[:_SAMPLE].split())
     if len(sample) < 20:
         return
     if sample.count("?") / len(sample) > 0.3 and _cjk_share(text) < 0.3:
         raise InputError(
             "the text is mostly '?': it was saved in an encoding that could not represent "
             "Chinese characters, so they were lost before fazhi read it; re-export it as UTF-8",
+            source=source,
+        )
+    # U+FFFD never occurs in good text (unlike "?"), so no CJK share is consulted: GBK
+    # decoded as UTF-8 turns about 3 of 4 characters into U+FFFD, the rest into noise
+    replaced = sample.count("\ufffd")
+    if replaced / len(sample) > 0.2:
+        within = f" (in the first {_SAMPLE:,})" if len(text) > _SAMPLE else ""
+        raise InputError(
+            f"{replaced:,} of {len(sample):,} characters{within} are U+FFFD replacement "
+            "characters: the text was decoded with the wrong encoding before it was saved "
+            "(typically GBK read as UTF-8), so its characters are lost; re-export it from "
+            "the source",
             source=source,
         )
     latin = sum(1 for ch in sample if "\u00c0" <= ch <= "\u00ff")
