@@ -288,3 +288,19 @@ def test_an_empty_directory_does_not_claim_there_are_no_classifiers(tmp_path: Pa
     assert main(["analyze", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "0 documents" in out and "no classifiers" not in out
+
+
+def test_stdin_is_read_like_a_file(monkeypatch, seeds_dir: Path, capsys):
+    """`-` gets the file checks: a compilation is split, damaged text refused."""
+    import io
+    import sys
+
+    compilation = next(seeds_dir.glob("002_*.txt")).read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(compilation)))
+    assert main(["analyze", "-", "--format", "jsonl", "--classifiers", "genre"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 24
+    damaged = "法治政府建设年度报告\n\n" + "??????????，" * 10  # saved without its Chinese
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(damaged.encode("utf-8"))))
+    assert main(["analyze", "-"]) == 1
+    err = capsys.readouterr().err
+    assert "<stdin>" in err and "?" in err

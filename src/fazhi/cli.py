@@ -415,12 +415,12 @@ def _documents(
     from pathlib import Path
 
     from fazhi.errors import InputError
-    from fazhi.parsing import parse, read
+    from fazhi.parsing import read, read_bytes
 
     for path in paths:
-        if path == "-":
+        if path == "-":  # read like a file: the same checks, a compilation split
             try:
-                yield parse(sys.stdin.buffer.read(), source="<stdin>", encoding=encoding)
+                yield from read_bytes(sys.stdin.buffer.read(), source="<stdin>", encoding=encoding)
             except InputError as exc:
                 report(str(exc))
             continue

@@ -21,7 +21,15 @@ from fazhi.parsing.decoding import check_mojibake, decode, looks_like_html
 from fazhi.parsing.html import html_to_text
 from fazhi.parsing.parser import parse_text
 
-__all__ = ["MAX_FILE_BYTES", "Compilation", "parse", "read", "read_file", "split_compilation"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Compilation",
+    "parse",
+    "read",
+    "read_bytes",
+    "read_file",
+    "split_compilation",
+]
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +94,26 @@ def read_file(
             data = fh.read()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", source=name) from None
+    return read_bytes(data, source=name, encoding=encoding)
+
+
+def read_bytes(data: bytes, *, source: str, encoding: str | None = None) -> list[Document]:
+    """The documents in a file's bytes, checked and split exactly as :func:`read_file` does.
+
+    For bytes that come from elsewhere than a path: standard input, an archive
+    member, an HTTP response. Unlike :func:`parse`, it refuses text damaged
+    before it was saved (``???``, ``æ³•``, ``���``) and splits a compilation
+    into its articles. ``source`` names the input in errors and in each
+    Document. Every failure is an :class:`~fazhi.InputError` naming ``source``.
+    """
     try:
-        return _parse_file(data, name, encoding)
+        return _parse_file(bytes(data), source, encoding)
     except InputError:
         raise
     except Exception as exc:
         # a bug or an input nobody foresaw: still one file's problem, named as such, so that
         # read(errors=...) and analyze_many go on with the other files
-        raise InputError(f"could not parse: {type(exc).__name__}: {exc}", source=name) from exc
+        raise InputError(f"could not parse: {type(exc).__name__}: {exc}", source=source) from exc
 
 
 def _parse_file(data: bytes, name: str, encoding: str | None) -> list[Document]:
