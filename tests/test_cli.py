@@ -284,10 +284,11 @@ def test_jobs_zero_is_a_usage_error(seeds_dir: Path, capsys):
     assert "0 runs nothing" in capsys.readouterr().err
 
 
-def test_an_empty_directory_does_not_claim_there_are_no_classifiers(tmp_path: Path, capsys):
-    assert main(["analyze", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "0 documents" in out and "no classifiers" not in out
+def test_an_empty_directory_is_reported_not_hinted_at(tmp_path: Path, capsys):
+    assert main(["analyze", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "0 documents" in captured.out and "no classifiers" not in captured.out
+    assert "no *.txt files in this directory" in captured.err
 
 
 def test_stdin_is_read_like_a_file(monkeypatch, seeds_dir: Path, capsys):

@@ -173,3 +173,60 @@ def test_a_few_replacement_characters_are_accepted(tmp_path: Path):
     [doc] = fazhi.read(path)
     assert doc.title_text == "济南市济阳区2024年度法治政府建设报告"
     assert fazhi.parse(("\ufffd" * 40 + "\n") * 3).text  # parse() of a str still never refuses
+
+
+GOOD = "关于加强法治政府建设的通知\n\n各单位：\n\n现将有关事项通知如下。"
+
+
+def test_directories_match_the_pattern_in_any_letter_case(tmp_path: Path):
+    """Files from Windows are often REPORT.TXT."""
+    (tmp_path / "A.TXT").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.Txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "c.md").write_text(GOOD, encoding="utf-8")
+    assert [Path(d.source).name for d in fazhi.read(tmp_path)] == ["A.TXT", "b.Txt"]
+    assert [Path(d.source).name for d in fazhi.read(tmp_path, pattern="*.MD")] == ["c.md"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="symbolic links")
+def test_broken_and_looping_links_in_a_directory_are_reported(tmp_path: Path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    try:
+        (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+        (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    except OSError:
+        pytest.skip("the file system refuses symbolic links")
+    results = list(fazhi.read(tmp_path, errors="return"))
+    assert isinstance(results[0], InputError) and "broken.txt" in str(results[0])
+    assert isinstance(results[1], fazhi.Document) and results[1].source.endswith("good.txt")
+    assert isinstance(results[2], InputError) and "loop.txt" in str(results[2])
+
+
+def test_a_directory_without_matching_files_is_named(tmp_path: Path):
+    (tmp_path / "notes.md").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(InputError, match=r"no \*\.txt files in this directory"):
+        list(fazhi.read(tmp_path))
+    (result,) = fazhi.analyze_many([tmp_path])
+    assert not result.ok and "no *.txt files" in str(result.error)
+
+
+def test_a_subdirectory_that_cannot_be_listed_is_reported_and_the_rest_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import os
+
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "hidden.txt").write_text(GOOD, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path=".", *args, **kwargs):  # as `chmod 000 locked` would (root ignores it)
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    results = list(fazhi.read(tmp_path, errors="return"))
+    assert [type(r).__name__ for r in results] == ["Document", "InputError"]
+    assert str(results[1]) == f"{locked}: cannot list directory: Permission denied"

@@ -519,7 +519,11 @@ def _expand_sources(sources: Source | Iterable[Source]) -> Iterator[Source | _Un
             except InputError as exc:
                 yield _Unreadable(os.fspath(item), str(exc))
                 continue
-            yield from (_PathItem(n) for n in names)
+            for name in names:
+                if isinstance(name, InputError):
+                    yield _Unreadable(name.source or os.fspath(item), str(name))
+                else:
+                    yield _PathItem(name)
         else:
             yield item
 

@@ -7,11 +7,11 @@ yields one :class:`~fazhi.document.Document` per article).
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Literal, overload
 
 from fazhi.document import Document
@@ -136,21 +136,51 @@ def _items(path_or_paths: PathLike | Iterable[PathLike]) -> list[str]:
     return [os.fspath(p) for p in path_or_paths]
 
 
-def _expand_one(name: str, pattern: str) -> list[str]:
-    """The files one path stands for: itself, a directory's matching files, or a glob's matches."""
+def _expand_one(name: str, pattern: str) -> list[str | InputError]:
+    """The files one path stands for: itself, a directory's matching files, or a glob's matches.
+
+    A problem with the path itself raises :class:`~fazhi.InputError`; a problem
+    inside a directory (a subdirectory that cannot be listed) is returned in
+    its place, so that the directory's other files are still read.
+    """
     if os.path.isdir(name):
-        return sorted(str(p) for p in Path(name).rglob(pattern) if p.is_file())
-    if os.path.exists(name):
+        return _walk(name, pattern)
+    if os.path.exists(name) or os.path.islink(name):  # a broken link: read_file reports it
         return [name]
     if glob.has_magic(name):
         matches = sorted(glob.glob(name, recursive=True))
         if not matches:
             raise InputError("no file matches this pattern", source=name)
-        out: list[str] = []
+        out: list[str | InputError] = []
         for m in matches:
-            out.extend(_expand_one(m, pattern) if os.path.isdir(m) else [m])
+            out.extend(_walk(m, pattern) if os.path.isdir(m) else [m])
         return out
     raise InputError("no such file or directory", source=name)
+
+
+def _walk(root: str, pattern: str) -> list[str | InputError]:
+    """A directory's files matching ``pattern`` (recursive, sorted, any letter case).
+
+    The case is ignored because files from Windows are often ``*.TXT``. Links
+    that match are returned even when broken, so that reading them reports
+    the problem; linked directories are not followed (no cycles).
+    """
+    wanted = pattern.lower()
+    found: list[str] = []
+    problems: list[InputError] = []
+
+    def unlistable(exc: OSError) -> None:
+        where = exc.filename if isinstance(exc.filename, str) else root
+        problems.append(InputError(f"cannot list directory: {exc.strerror or exc}", source=where))
+
+    for folder, subfolders, files in os.walk(root, onerror=unlistable):
+        subfolders.sort()
+        found.extend(
+            os.path.join(folder, f) for f in files if fnmatch.fnmatchcase(f.lower(), wanted)
+        )
+    if not found and not problems:
+        raise InputError(f"no {pattern} files in this directory", source=root)
+    return [*sorted(found), *problems]
 
 
 @overload
@@ -209,6 +239,9 @@ def _read(
             yield from fail(exc)
             continue
         for name in names:
+            if isinstance(name, InputError):
+                yield from fail(name)
+                continue
             try:
                 docs = read_file(name, encoding=encoding)
             except InputError as exc:
