@@ -305,3 +305,28 @@ def test_stdin_is_read_like_a_file(monkeypatch, seeds_dir: Path, capsys):
     assert main(["analyze", "-"]) == 1
     err = capsys.readouterr().err
     assert "<stdin>" in err and "?" in err
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_segment_keeps_the_input_lines_whatever_their_ending(monkeypatch, capsys, newline):
+    """LF, CRLF and classic-Mac CR end lines; a form feed or U+2028 inside one does not."""
+    import io
+    import sys
+
+    lines = ["一、总体要求", "全面推行行政执法公示制度\f第2页", "规范行政执法\u2028人员行为"]
+    data = newline.join(lines) + newline
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8"))))
+    assert main(["segment", "-", "--backend", "jieba"]) == 0
+    out = capsys.readouterr().out.split("\n")
+    assert len(out) == 4 and out[-1] == ""
+    assert "".join(out[1].split()) == "全面推行行政执法公示制度第2页"  # one line, its words
+
+
+def test_a_file_with_classic_mac_line_endings_has_its_structure() -> None:
+    import fazhi
+
+    text = "关于加强法治政府建设的实施意见\n\n一、总体要求\n\n坚持依法行政。\n\n二、主要任务\n\n深化改革。"
+    lf, cr = fazhi.parse(text), fazhi.parse(text.replace("\n", "\r"))
+    assert cr.title_text == lf.title_text == "关于加强法治政府建设的实施意见"
+    assert [s.heading.title for s in cr.walk_sections() if s.heading] == ["总体要求", "主要任务"]
+    assert [p.text for p in cr.paragraphs] == [p.text for p in lf.paragraphs]

@@ -462,9 +462,23 @@ def _cmd_segment(args: argparse.Namespace) -> int:
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
-                for line in doc.text.splitlines():
+                for line in _input_lines(doc.text):
                     out.write(" ".join(segmenter.cut(line)) + "\n")
     return EXIT_SOME_FAILED if failures.count else EXIT_OK
+
+
+def _input_lines(text: str) -> list[str]:
+    """The lines of ``text`` as its author wrote them: ended by LF, CRLF or a lone CR.
+
+    Not ``str.splitlines``, which also breaks at form feeds (every page of a
+    pdftotext export), U+2028 and other separators inside a line.
+    """
+    import re
+
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def _cmd_keywords(args: argparse.Namespace) -> int:

@@ -81,12 +81,18 @@ class _Line:
     body_start: int | None = None  # a run-in heading's paragraph part
 
 
+# a lone CR ends a line too: classic Mac OS files, and some exports, use nothing else
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def _split_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     pos = 0
     n = len(text)
+    # the line breaks' positions: "\n" (CRLF's CR is stripped as whitespace) and lone "\r"
+    search = text if "\r" not in text else _LONE_CR.sub("\n", text)
     while pos < n:
-        nl = text.find("\n", pos)
+        nl = search.find("\n", pos)
         end_raw = n if nl == -1 else nl
         s, e = pos, end_raw
         while s < e and text[s] in _WS:
