@@ -230,3 +230,35 @@ def test_a_subdirectory_that_cannot_be_listed_is_reported_and_the_rest_read(
     results = list(fazhi.read(tmp_path, errors="return"))
     assert [type(r).__name__ for r in results] == ["Document", "InputError"]
     assert str(results[1]) == f"{locked}: cannot list directory: Permission denied"
+
+
+REPORT = (
+    "济南市济阳区2024年度法治政府建设报告\n\n一、主要举措和成效\n\n"
+    + "深入推进依法行政，全面建设法治政府。" * 40
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_file_cut_off_inside_its_last_character_is_read(
+    tmp_path: Path, encoding: str, caplog: pytest.LogCaptureFixture
+):
+    """A scraped copy cut at a byte limit: everything but the cut character is kept."""
+    data = REPORT.encode(encoding)[:-1]  # the final 。 loses a byte
+    path = tmp_path / "cut.txt"
+    path.write_bytes(data)
+    with caplog.at_level("WARNING", logger="fazhi.parsing.decoding"):
+        (doc,) = fazhi.read(path)
+    assert doc.title_text == "济南市济阳区2024年度法治政府建设报告"
+    assert doc.text == REPORT[:-1] + "\ufffd"
+    assert "cut.txt: the data ends inside a" in caplog.text and "truncated" in caplog.text
+
+
+def test_a_damaged_byte_in_gbk_text_is_located(tmp_path: Path):
+    data = bytearray(REPORT.encode("gbk"))
+    bad = len(data) - 40
+    data[bad : bad + 2] = b"\x81\x20"  # a lead byte followed by a byte no GBK character has
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"GB18030/GBK text with an invalid byte 0x81") as info:
+        list(fazhi.read(path))
+    assert info.value.offset == bad

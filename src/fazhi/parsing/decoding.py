@@ -10,9 +10,12 @@ that names the file and the byte offset.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
 from fazhi.errors import InputError
+
+log = logging.getLogger(__name__)
 
 __all__ = ["check_mojibake", "decode", "looks_like_html"]
 
@@ -71,9 +74,27 @@ def decode(
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
             utf8_error = exc
+        if _cut_short(utf8_error, data):
+            return _truncated(data, utf8_error, "utf-8", name), "utf-8"
         try:
             text = data.decode("gb18030")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            gb_error = exc
+            if _cut_short(gb_error, data):
+                text = _truncated(data, gb_error, "gb18030", name)
+                if _cjk_share(text) >= 0.2:
+                    return text, "gb18030"
+            elif gb_error.start > utf8_error.start and _cjk_share(
+                data[: gb_error.start].decode("gb18030")
+            ) >= 0.2:
+                # GBK text up to a damaged byte: point at that byte, not at the first
+                # GBK character that UTF-8 could not read
+                raise InputError(
+                    f"GB18030/GBK text with an invalid byte 0x{data[gb_error.start]:02x} "
+                    "(a damaged file?); pass encoding=... if it is another encoding",
+                    source=name,
+                    offset=gb_error.start,
+                ) from None
             raise InputError(
                 "not UTF-8 and not GB18030/GBK text: "
                 f"invalid byte 0x{data[utf8_error.start]:02x}; pass encoding=... if you know it",
@@ -103,6 +124,26 @@ def decode(
             if "\x00" not in text and _printable_share(text) > 0.95:
                 return text, enc
     raise InputError("binary data, not text (NUL byte)", source=name, offset=nul)
+
+
+def _cut_short(error: UnicodeDecodeError, data: bytes) -> bool:
+    """The only problem is a character cut off by the end of the data (a truncated file)."""
+    return error.end == len(data) and error.reason in (
+        "unexpected end of data",  # UTF-8
+        "incomplete multibyte sequence",  # GB18030
+    )
+
+
+def _truncated(data: bytes, error: UnicodeDecodeError, encoding: str, name: str) -> str:
+    """The text before a character cut off at the end, and U+FFFD in place of its bytes."""
+    log.warning(
+        "%s: the data ends inside a %s character (a truncated file?); "
+        "its %d remaining byte(s) are read as U+FFFD",
+        name,
+        encoding.upper(),
+        len(data) - error.start,
+    )
+    return data[: error.start].decode(encoding) + "\ufffd"
 
 
 def _printable_share(text: str) -> float:
