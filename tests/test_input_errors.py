@@ -262,3 +262,21 @@ def test_a_damaged_byte_in_gbk_text_is_located(tmp_path: Path):
     with pytest.raises(InputError, match=r"GB18030/GBK text with an invalid byte 0x81") as info:
         list(fazhi.read(path))
     assert info.value.offset == bad
+
+
+@pytest.mark.parametrize("encoding", ["big5", "shift_jis", "euc_kr"])
+def test_other_east_asian_encodings_are_not_read_as_gibberish(tmp_path: Path, encoding: str):
+    """GB18030 decodes them into CJK characters, but rare ones: refused with a hint."""
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(REPORT.encode(encoding, errors="ignore"))
+    with pytest.raises(InputError, match=r"mostly rare characters .*Big5.*pass encoding="):
+        list(fazhi.read(path))
+
+
+def test_real_gbk_text_with_rare_names_is_still_read(tmp_path: Path):
+    names = "龚琰、翟璐、皋珺、闫琤、郗犇、禤珽"  # rarer characters, as in lists of names
+    text = REPORT + "\n\n参会人员：" + names + "。"
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.encode("gbk"))
+    (doc,) = fazhi.read(path)
+    assert doc.text == text and doc.encoding == "gb18030"
