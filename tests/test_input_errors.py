@@ -280,3 +280,24 @@ def test_real_gbk_text_with_rare_names_is_still_read(tmp_path: Path):
     path.write_bytes(text.encode("gbk"))
     (doc,) = fazhi.read(path)
     assert doc.text == text and doc.encoding == "gb18030"
+
+
+def test_gbk_text_that_is_mostly_latin_or_figures_is_read(tmp_path: Path):
+    """A bilingual notice or a table of figures: few CJK characters, all common ones."""
+    rows = [f"{2020 + i}年 | GDP 1{i}.5% | cases {i * 37} | rate 0.{i}3 | OK" for i in range(40)]
+    text = "Notice 通知 2024\n\n" + "\n".join(rows)
+    path = tmp_path / "table.txt"
+    path.write_bytes(text.encode("gbk"))
+    (doc,) = fazhi.read(path)
+    assert doc.text == text
+
+
+def test_binary_soup_without_nul_bytes_is_still_refused(tmp_path: Path):
+    import random
+
+    rng = random.Random(7)
+    data = bytes(rng.choice(range(0x81, 0xFF)) for _ in range(4000))  # no NUL, no ASCII
+    path = tmp_path / "soup.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=r"rare characters|does not give Chinese text|not GB18030"):
+        list(fazhi.read(path))

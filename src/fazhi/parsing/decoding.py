@@ -124,14 +124,17 @@ def _check_gb18030_reading(text: str, name: str, offset: int) -> None:
     the 3,755 common characters of GB2312 level 1. Big5, Shift-JIS or EUC-KR
     read as GB18030 give CJK characters too, but only 0-35% common ones.
     """
-    if _cjk_share(text) < 0.2:
+    common = _common_hanzi_share(text)
+    # text that is mostly Latin letters or digits (a bilingual notice, a table of
+    # figures) is still Chinese text when its CJK characters are the common ones
+    mostly_latin = common is not None and common >= 0.95 and _printable_share(text) > 0.95
+    if _cjk_share(text) < 0.2 and not mostly_latin:
         raise InputError(
             "not UTF-8, and decoding as GB18030 does not give Chinese text "
             "(binary or an unsupported encoding?); pass encoding=... if you know it",
             source=name,
             offset=offset,
         )
-    common = _common_hanzi_share(text)
     if common is not None and common < 0.7:
         raise InputError(
             f"not UTF-8, and decoding as GB18030 gives mostly rare characters ({common:.0%} "
