@@ -239,6 +239,22 @@ def test_an_output_file_that_is_an_input_is_refused_before_anything_is_written(
     assert not inside.exists()
     assert main(["analyze", str(tmp_path / "*.txt"), "-o", str(same)]) == 2  # a glob
     capsys.readouterr()
+    pending = folder / "new.txt"  # a glob would match it once -o has created it
+    assert main(["analyze", str(folder / "*.txt"), "-o", str(pending)]) == 2
+    assert main(["analyze", str(tmp_path / "*"), "-o", str(pending)]) == 2  # via a folder
+    capsys.readouterr()
+    assert not pending.exists()
+    import os
+
+    link = tmp_path / "link.txt"
+    try:
+        os.link(same, link)  # another name for the same input file
+    except OSError:
+        pass
+    else:
+        assert main(["keywords", str(same), "-o", str(link)]) == 2
+        assert same.read_bytes() == source
+    capsys.readouterr()
     csv_inside = folder / "results.csv"  # not *.txt: never read, so allowed
     assert main(["analyze", str(folder), "-o", str(csv_inside), "--format", "csv"]) == 0
     assert csv_inside.read_text("utf-8").count("\n") == 2

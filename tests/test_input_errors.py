@@ -301,3 +301,16 @@ def test_binary_soup_without_nul_bytes_is_still_refused(tmp_path: Path):
     path.write_bytes(data)
     with pytest.raises(InputError, match=r"rare characters|does not give Chinese text|not GB18030"):
         list(fazhi.read(path))
+
+
+def test_a_glob_that_matches_a_folder_without_text_files_reads_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "images").mkdir()  # matched by the glob, holds no .txt
+    names = [Path(d.source).name for d in fazhi.read(str(tmp_path / "*"))]
+    assert names == ["a.txt", "b.txt"]
+    monkeypatch.chdir(tmp_path)  # sources stay normalised paths, as before
+    assert [d.source for d in fazhi.read("./sub/")] == [str(Path("sub", "b.txt"))]

@@ -384,6 +384,18 @@ def test_run_classifier_checks_spans(fazhi_plugins, doc) -> None:
         ),
         (
             lambda c, d: [
+                Prediction.for_document(
+                    d,
+                    classifier="t",
+                    label="a",
+                    score=1,
+                    data={"m": __import__("types").MappingProxyType({"x": 1})},
+                )
+            ],
+            r"data\['m'\] holds a builtins.mappingproxy",
+        ),
+        (
+            lambda c, d: [
                 Prediction.for_document(d, classifier="t", label="a", score=1, data={"r": 1e999})
             ],
             r"data\['r'\] is inf, not a finite number",

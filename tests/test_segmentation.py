@@ -801,10 +801,17 @@ def test_cache_keeps_only_the_most_recently_used_entries(
     assert not stale_tmp.exists() and fresh_tmp.exists() and unrelated.exists()
 
     # a later process reads the entry back (no rebuild) and marks it used
-    os.utime(new, (time.time() - 86400 * 30, time.time() - 86400 * 30))
+    month_ago = time.time() - 86400 * 30
+    os.utime(new, (month_ago, month_ago))
+
+    def no_rebuild(data: str) -> None:
+        raise AssertionError("the dictionary was rebuilt instead of read from the cache")
+
+    monkeypatch.setattr("fazhi.segmentation.backends._build_prefix_dict", no_rebuild)
     again = JiebaBackend()
     again._tok.dictionary = str(small)
     assert again.cut("法治政府", False) == ["法治", "政府"]
+    assert new.stat().st_mtime > month_ago + 86400  # marked as used now
     assert cache_entries(cache)[0] == new
     assert len(cache_entries(cache)) == MAX_CACHE_ENTRIES
 

@@ -239,3 +239,15 @@ def test_another_label_scheme_reports_only_its_own_labels(seeds_dir: Path) -> No
     (prediction,) = run_classifier(clf, doc)
     assert set(prediction.probabilities) == {"other", "task"}
     assert set(Analysis(doc, {"topic": [prediction]}).coverage().shares) == {"other", "task"}
+
+
+def test_a_keyword_baseline_of_some_topic_ids_classifies_documents(seeds_dir: Path) -> None:
+    import fazhi
+    from fazhi.classifiers.base import run_classifier
+
+    examples = [e for e in seed_examples(seeds_dir) if e.label in ("enforcement", "disputes")]
+    clf = KeywordTopicClassifier().fit([e.text for e in examples], [e.label for e in examples])
+    doc = fazhi.parse("标题\n\n全面推行行政执法公示制度。\n\n深化行政复议体制改革。")
+    predictions = run_classifier(clf, doc)
+    assert [p.label for p in predictions] == ["enforcement", "disputes"]
+    assert set(predictions[0].probabilities) == set(TOPIC_LABELS)

@@ -188,7 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(f"fazhi: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:
+    except BrokenPipeError as exc:
+        if not _stdout_is_closed():  # some other pipe or socket (a plugin's): an error
+            print(f"fazhi: error: {exc}", file=sys.stderr)
+            return EXIT_SOME_FAILED
         # the reader went away (`fazhi segment … | head`): stop quietly, as a SIGPIPE'd
         # Unix tool does, and keep the interpreter's final flush from failing again
         _silence_stdout()
@@ -199,6 +202,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fazhi: error: {exc}", file=sys.stderr)
         # an unknown classifier or backend name: the command line is wrong
         return EXIT_USAGE if isinstance(exc, UnknownNameError) else EXIT_SOME_FAILED
+
+
+def _stdout_is_closed() -> bool:
+    """Whether standard output's reader has gone (rather than some other pipe breaking)."""
+    import select
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError):  # pragma: no cover - a stream in another bad state
+        return False
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - replaced stdout
+        return False
+    if not hasattr(select, "poll"):  # pragma: no cover - Windows: assume it was stdout
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    # the write end of a pipe whose reader has closed reports POLLERR
+    return any(event & select.POLLERR for _, event in poller.poll(0))
 
 
 def _silence_stdout() -> None:
@@ -344,29 +369,47 @@ class _UsageError(Exception):
 def _check_output_is_not_an_input(inputs: Sequence[str], output: str | None) -> None:
     """Refuse ``-o FILE`` when FILE is one of the inputs: opening it would empty it first.
 
-    A directory input is read recursively for ``*.txt``, so a ``.txt`` output inside
-    it counts too, whether or not it exists yet.
+    An input directory is read recursively for ``*.txt``, so a ``.txt`` output
+    inside it counts, whether or not it exists yet; so does an output that a
+    glob input would match once it is written, and a hard link to an input.
     """
+    import fnmatch
     import glob
+    import os
 
     if not output or output == "-":
         return
     target = Path(output).resolve()
+    is_txt = target.suffix.lower() == ".txt"
+
+    def inside(folder: str) -> bool:
+        return is_txt and Path(folder).resolve() in target.parents
+
+    def same(path: str) -> bool:
+        try:
+            return target.exists() and os.path.samefile(path, target)
+        except OSError:
+            return Path(path).resolve() == target
+
     for raw in inputs:
         if raw == "-":
             continue
-        path = Path(raw)
-        if path.is_dir():
-            if target.suffix.lower() == ".txt" and path.resolve() in target.parents:
+        if os.path.isdir(raw):
+            if inside(raw):
                 raise _UsageError(
                     f"the output file {output} is inside the input directory {raw}, whose "
                     "*.txt files are all read as inputs; write the output somewhere else"
                 )
             continue
-        if path.exists():
-            clash = path.resolve() == target
-        else:  # a glob pattern
-            clash = any(Path(m).resolve() == target for m in glob.iglob(raw, recursive=True))
+        if os.path.exists(raw):
+            clash = same(raw)
+        else:  # a glob pattern: what it matches now, and what it would match after -o
+            matches = glob.glob(raw, recursive=True)
+            clash = (
+                any(inside(m) if os.path.isdir(m) else same(m) for m in matches)
+                or fnmatch.fnmatch(str(target), os.path.abspath(raw))
+                or fnmatch.fnmatch(str(target), str(Path(raw).resolve()))
+            )
         if clash:
             raise _UsageError(
                 f"the output file {output} is also an input ({raw}): it would be emptied "
@@ -522,14 +565,14 @@ def _cmd_cache(args: argparse.Namespace) -> int:
     from fazhi.segmentation.backends import (
         ENV_CACHE_DIR,
         MAX_CACHE_ENTRIES,
-        _cache_location,
         cache_dir,
         cache_entries,
+        cache_location,
         clear_cache,
     )
 
     # when switched off, still name where it is, so a user can find (and clear) old files
-    directory = _cache_location()
+    directory = cache_location()
     report: dict[str, Any] = {
         "directory": str(directory),
         "enabled": cache_dir() is not None,

@@ -407,6 +407,23 @@ def _split(
     return scheme, splits
 
 
+def _fit_baseline(base: Any, train: Sequence[Example], *, default: bool) -> Any:
+    """The fitted baseline; the keyword baseline unfitted when no training label is a topic id.
+
+    The keyword baseline only predicts fazhi's topic ids: under another label
+    scheme (or a fold without any topic id) it cannot be fitted, and its
+    unfitted predictions, all topic ids, score 0, which is what it is worth there.
+    """
+    try:
+        return base.fit([ex.text for ex in train], [ex.label for ex in train])
+    except ValueError:
+        if not default:
+            raise
+        from fazhi.classifiers.keyword_topic import KeywordTopicClassifier
+
+        return KeywordTopicClassifier()
+
+
 def cross_validate(
     estimator: Any,
     examples: Sequence[Example],
@@ -441,16 +458,6 @@ def cross_validate(
         )
     scheme, splits = _split([str(ex.group) for ex in scored], n_splits)
     labels = _label_order(ex.label for ex in examples)
-    if baseline is None:
-        from fazhi.classifiers.topic import TOPIC_LABELS
-
-        if not set(TOPIC_LABELS) & {str(label) for label in labels}:
-            raise ValueError(
-                "cross-validation scores the model against the keyword baseline, which "
-                f"predicts only fazhi's topic ids ({', '.join(TOPIC_LABELS)}), and none of "
-                "the labels is one; pass your own baseline= estimator (or, with "
-                "`fazhi train`, --no-cv)"
-            )
     base = baseline if baseline is not None else KeywordTopicClassifier()
     y_true: list[str] = []
     y_pred: list[str] = []
@@ -463,7 +470,7 @@ def cross_validate(
         weights = [1.0] * len(train_idx) + [train_only_weight] * len(extra)
         model = clone(estimator)
         _fit(model, [ex.text for ex in train], [ex.label for ex in train], weights)
-        bl = clone(base).fit([ex.text for ex in train], [ex.label for ex in train])
+        bl = _fit_baseline(clone(base), train, default=baseline is None)
         texts = [ex.text for ex in test]
         truth = [ex.label for ex in test]
         pred = [str(v) for v in model.predict(texts)]

@@ -647,7 +647,8 @@ def _json_problem(value: object, path: str, depth: int = 0) -> str | None:
         return None if math.isfinite(value) else f"{path} is {value!r}, not a finite number"
     if depth >= _JSON_MAX_DEPTH:
         return f"{path} is nested more than {_JSON_MAX_DEPTH} levels deep (a cycle?)"
-    if isinstance(value, Mapping):
+    # the top level may be the Prediction's read-only mapping; below it json.dumps takes dicts only
+    if isinstance(value, dict) or (depth == 0 and isinstance(value, Mapping)):
         for key, item in value.items():
             if not isinstance(key, str):
                 return f"{path} has a key {key!r} of type {type(key).__name__}; JSON keys are str"

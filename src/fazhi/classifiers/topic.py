@@ -193,7 +193,11 @@ def topic_predictions(
     texts = [text for _, text in items]
     labels, proba = clf.predict_with_proba(texts)
     matches = [lexicon.matches(text) for text in texts]
-    return paragraph_predictions(clf.name, list(clf.labels), doc, items, proba, matches, labels)
+    # proba's columns are the estimator's classes (all topic labels when it is unfitted);
+    # paragraph_predictions widens them to the label space
+    columns = [str(c) for c in getattr(clf, "classes_", TOPIC_LABELS)]
+    names = [str(label) for label in labels]
+    return paragraph_predictions(clf.name, columns, doc, items, proba, matches, names)
 
 
 def topic_label_space(classes: Iterable[Any] | None) -> tuple[str, ...]:

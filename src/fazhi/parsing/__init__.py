@@ -12,6 +12,7 @@ import glob
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Literal, overload
 
 from fazhi.document import Document
@@ -153,34 +154,41 @@ def _expand_one(name: str, pattern: str) -> list[str | InputError]:
             raise InputError("no file matches this pattern", source=name)
         out: list[str | InputError] = []
         for m in matches:
-            out.extend(_walk(m, pattern) if os.path.isdir(m) else [m])
+            # a matched folder without matching files is no error: the glob asked for
+            # everything it matches, and `reports/*` often matches an `images/` folder
+            out.extend(_walk(m, pattern, required=False) if os.path.isdir(m) else [m])
         return out
     raise InputError("no such file or directory", source=name)
 
 
-def _walk(root: str, pattern: str) -> list[str | InputError]:
+def _walk(root: str, pattern: str, *, required: bool = True) -> list[str | InputError]:
     """A directory's files matching ``pattern`` (recursive, sorted, any letter case).
 
     The case is ignored because files from Windows are often ``*.TXT``. Links
     that match are returned even when broken, so that reading them reports
-    the problem; linked directories are not followed (no cycles).
+    the problem; linked directories are not followed (no cycles). A
+    subdirectory that cannot be listed is an :class:`~fazhi.InputError` in its
+    place in the sorted order. With ``required``, a directory without any
+    matching file raises one.
     """
     wanted = pattern.lower()
-    found: list[str] = []
-    problems: list[InputError] = []
+    found: list[tuple[str, str | InputError]] = []
 
     def unlistable(exc: OSError) -> None:
-        where = exc.filename if isinstance(exc.filename, str) else root
-        problems.append(InputError(f"cannot list directory: {exc.strerror or exc}", source=where))
+        where = str(Path(exc.filename)) if isinstance(exc.filename, str) else str(Path(root))
+        error = InputError(f"cannot list directory: {exc.strerror or exc}", source=where)
+        found.append((where, error))
 
     for folder, subfolders, files in os.walk(root, onerror=unlistable):
         subfolders.sort()
-        found.extend(
-            os.path.join(folder, f) for f in files if fnmatch.fnmatchcase(f.lower(), wanted)
-        )
-    if not found and not problems:
+        for f in files:
+            if fnmatch.fnmatchcase(f.lower(), wanted):
+                path = str(Path(folder, f))  # normalised, as the path of a Document's source
+                found.append((path, path))
+    if required and not found:
         raise InputError(f"no {pattern} files in this directory", source=root)
-    return [*sorted(found), *problems]
+    found.sort(key=lambda item: item[0])
+    return [item for _, item in found]
 
 
 @overload

@@ -129,8 +129,9 @@ class _TextExtractor(HTMLParser):
             self._emit("\n")
 
     def handle_data(self, data: str) -> None:
-        if getattr(self, "cdata_elem", None):
-            return  # script/style source, never text
+        if getattr(self, "cdata_elem", None) in ("script", "style"):
+            return  # their source, never text (newer Pythons read other raw-text elements
+            # such as <textarea> in this mode too; those are handled as any element)
         if not self._in_title and data.strip():
             self._body_starts()
         self._emit(data)

@@ -48,6 +48,7 @@ __all__ = [
     "backend_factories",
     "cache_dir",
     "cache_entries",
+    "cache_location",
     "clear_cache",
     "resolve_backend_name",
     "rjieba_available",
@@ -147,10 +148,10 @@ def cache_dir() -> Path | None:
     """
     if os.environ.get(ENV_NO_CACHE, "") not in ("", "0"):
         return None
-    return _cache_location()
+    return cache_location()
 
 
-def _cache_location() -> Path:
+def cache_location() -> Path:
     """Where the cache is, or would be if ``FAZHI_NO_CACHE`` did not switch it off."""
     explicit = os.environ.get(ENV_CACHE_DIR)
     if explicit:
