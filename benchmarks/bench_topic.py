@@ -12,6 +12,10 @@ Measures, with the jieba backend (``set_tokenizer_backend("jieba")``):
   target >= 2,000/s) and **including segmentation**;
   the keyword baseline for comparison; rjieba, when installed, including
   segmentation;
+* peak memory (RSS) of classifying one long document (16,000 paragraphs,
+  3.5 million characters, built by repeating a seed's body), predicted in
+  chunks of ``PREDICT_CHUNK`` paragraphs as shipped and all at once, each in
+  a fresh process, next to the memory of parsing it;
 * fit time of a TopicClassifier (shipped configuration, BLAS capped to one
   thread) on 10,000 paragraphs synthesised from the training data by
   sampling paragraphs and joining pairs of the same label (target < 60 s on
@@ -61,6 +65,52 @@ def synthesise(
         out_x.append(text)
         out_y.append(y)
     return out_x, out_y
+
+
+_MEMORY_CHILD = """
+import resource, sys
+import fazhi
+import fazhi.classifiers.topic_inference as ti
+from fazhi.classifiers.topic_model import TopicClassifier
+
+chunk = int(sys.argv[1])
+if chunk:
+    ti.PREDICT_CHUNK = chunk
+seed = open(sys.argv[2], encoding="utf-8").read()
+body = seed.split("\\n", 2)[2]
+doc = fazhi.parse(seed + ("\\n" + body) * 800)
+model = TopicClassifier.pretrained()
+model.classify(fazhi.parse(seed))  # load the model and the segmenter first
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+model.classify(doc)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(doc.text), len(doc.paragraphs), before, after)
+"""
+
+
+def memory_rows() -> list[tuple[str, str]]:
+    """Peak RSS (MB) of classifying one long document, chunked as shipped and all at once."""
+    import subprocess
+
+    from fazhi.classifiers.topic_inference import PREDICT_CHUNK
+
+    seed = str(ROOT / "seeds" / "001_05b26b594b77e45e.txt")
+    rows = []
+    for label, chunk in ((f"chunks of {PREDICT_CHUNK:,} (shipped)", 0), ("all at once", 10**9)):
+        out = subprocess.run(
+            [sys.executable, "-c", _MEMORY_CHILD, str(chunk), seed],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        chars, paras, before, after = (int(x) for x in out)
+        rows.append(
+            (
+                f"classify {paras:,} paragraphs ({chars / 1e6:.1f} M chars), {label}",
+                f"{before / 1024:,.0f} → {after / 1024:,.0f}",
+            )
+        )
+    return rows
 
 
 def main() -> int:
@@ -143,6 +193,12 @@ def main() -> int:
     for name, rate in rows:
         print(f"| {name} | {rate:,.0f} |")
     print(f"| one paragraph, latency | {t_one * 1000:.1f} ms |")
+
+    if sys.platform.startswith("linux"):  # ru_maxrss is in KiB there
+        print("\n| memory, one long document | peak RSS before → after classify (MB) |")
+        print("|---|---|")
+        for name, value in memory_rows():
+            print(f"| {name} | {value} |")
 
     fit_x, fit_y = synthesise(texts, labels, n_fit)
     clear_token_cache()

@@ -199,3 +199,29 @@ def test_scores_of_matches_sum_the_weights_with_the_lead_sentence_counted_more(
     np.testing.assert_allclose(
         lexicon.scores_of_matches(texts, matches, lead_weight=2.0), expected, rtol=0, atol=1e-12
     )
+
+
+def test_long_inputs_are_predicted_in_chunks_with_the_same_result(monkeypatch) -> None:
+    """Chunking bounds the memory of a long document and changes no probability."""
+    import numpy as np
+
+    import fazhi.classifiers.topic_inference as topic_inference
+    from fazhi.classifiers.topic_model import TopicClassifier
+
+    model = TopicClassifier.pretrained()
+    doc = fazhi.parse((ROOT / "seeds" / "001_05b26b594b77e45e.txt").read_text("utf-8"))
+    texts = [p.text for p in doc.paragraphs]
+    whole = model.predict_proba(texts)
+    before = model.classify(doc)
+    calls = []
+    real = topic_inference.CompiledTopicModel._predict_proba
+
+    def counting(self, *args):
+        calls.append(len(args[0]))
+        return real(self, *args)
+
+    monkeypatch.setattr(topic_inference, "PREDICT_CHUNK", 4)
+    monkeypatch.setattr(topic_inference.CompiledTopicModel, "_predict_proba", counting)
+    assert np.array_equal(model.predict_proba(texts), whole)
+    assert max(calls) == 4 and sum(calls) == len(texts)
+    assert model.classify(doc) == before
