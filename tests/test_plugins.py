@@ -450,6 +450,35 @@ def test_cycles_are_reported() -> None:
         order_classifiers([a, b])  # type: ignore[list-item]
 
 
+def test_a_requires_cycle_fails_its_classifiers_not_the_analysis(fazhi_plugins, doc) -> None:
+    def make(name, needs):
+        class Clf:
+            level = "document"
+            labels = ("x",)
+            requires = (needs,)
+
+            def classify(self, d):
+                return [Prediction.for_document(d, classifier=self.name, label="x", score=1.0)]
+
+        Clf.name = name
+        return Clf()
+
+    class Plugin:
+        @fazhi.hookimpl
+        def register_classifiers(self, register):
+            register("test-a", make("test-a", "test-b"))
+            register("test-b", make("test-b", "test-a"))
+
+    fazhi_plugins.register(Plugin(), name="loops")
+    with pytest.warns(FazhiPluginWarning, match="cycle: test-a -> test-b -> test-a"):
+        analysis = fazhi.analyze(doc, errors="warn")
+    assert set(analysis.failures) == {"test-a", "test-b"}
+    assert "plugin 'loops'" in analysis.failures["test-a"]
+    assert "genre" in analysis.predictions and "test-a" not in analysis.predictions
+    with pytest.raises(PluginError, match="cycle"):
+        fazhi.analyze(doc)  # errors="raise"
+
+
 def test_batch_errors_skip_and_warn(fazhi_plugins, doc) -> None:
     fazhi_plugins.register(load_test_plugin("good_plugin"))
     fazhi_plugins.register(load_test_plugin("broken_classify"), name="exploder")

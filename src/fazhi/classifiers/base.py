@@ -740,10 +740,14 @@ def order_classifiers(classifiers: Iterable[Classifier]) -> list[Classifier]:
         if mark == 2:
             return
         if mark == 1:
-            cycle = " -> ".join((*chain, c.name))
-            raise PluginError(
-                f"classifiers require each other in a cycle: {cycle}", classifier=c.name
+            members = chain[chain.index(c.name) :]
+            err = PluginError(
+                "classifiers require each other in a cycle: " + " -> ".join((*chain, c.name)),
+                plugin=_provider(c.name),
+                classifier=c.name,
             )
+            err.cycle = members  # type: ignore[attr-defined]
+            raise err
         state[c.name] = 1
         for dep in getattr(c, "requires", ()) or ():
             if dep in by_name:
@@ -792,7 +796,24 @@ def run_classifiers(
         raise ValueError(f"errors must be 'raise', 'warn' or 'skip', not {errors!r}")
     results: dict[str, list[Prediction]] = {}
     failures: dict[str, PluginError] = {}
-    for clf in order_classifiers(classifiers):
+    items = list(classifiers)
+    while True:
+        try:
+            ordered = order_classifiers(items)
+            break
+        except PluginError as exc:
+            cycle: tuple[str, ...] = getattr(exc, "cycle", ())
+            if errors == "raise" or not cycle:
+                raise
+            # a broken plugin is not fatal: the classifiers of the cycle fail, the rest run
+            for name in cycle:
+                failures[name] = exc
+            if errors == "warn":
+                from fazhi.plugins import FazhiPluginWarning
+
+                warnings.warn(str(exc), FazhiPluginWarning, stacklevel=2)
+            items = [c for c in items if c.name not in cycle]
+    for clf in ordered:
         requires = getattr(clf, "requires", ()) or ()
         context = {k: results[k] for k in requires if k in results}
         try:
