@@ -660,3 +660,10 @@ def test_one_module_under_two_names_is_reported_readably(fazhi_plugins) -> None:
         PluginError, match="already loaded as plugin 'first': the same module is named twice"
     ):
         fazhi_plugins.register(module, name="second")
+
+
+def test_two_plugins_with_one_genre_rule_id_are_named(fazhi_plugins) -> None:
+    fazhi_plugins.register(_BrokenGenreRules("valid"), name="first-rules")
+    with pytest.warns(FazhiPluginWarning, match="'t.r' is registered by plugins 'first-rules' and"):
+        fazhi_plugins.register(_BrokenGenreRules("valid"), name="second-rules")
+    assert [r.id for r in plugins.genre_rules()] == ["t.r", "t.r"]

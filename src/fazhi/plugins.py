@@ -184,6 +184,7 @@ class _State:
     instances: dict[str, Classifier] = field(default_factory=dict)
     instance_errors: dict[str, PluginError] = field(default_factory=dict)
     genre_rules: list[GenreRule] = field(default_factory=list)  # in plugin load order
+    genre_rule_plugins: dict[str, str] = field(default_factory=dict)  # rule id -> plugin
 
 
 _lock = threading.RLock()
@@ -418,6 +419,17 @@ def _add_plugin(state: _State, record: _PluginRecord, loader: Callable[[], objec
     if rules:
         record.registered[_GENRE_RULES_HOOK] = [r.id for r in rules]
         state.genre_rules.extend(rules)
+        for rule in rules:
+            earlier = state.genre_rule_plugins.setdefault(rule.id, record.name)
+            if earlier != record.name:
+                # rules merge by id, the later plugin's wins: say so rather than let one
+                # plugin silently undo another
+                state.genre_rule_plugins[rule.id] = record.name
+                _warn(
+                    f"genre rule {rule.id!r} is registered by plugins {earlier!r} and "
+                    f"{record.name!r}; {record.name!r}'s rule is used (disable one, or "
+                    "rename the rule)"
+                )
     for hook_name, kind in _HOOK_KINDS.items():
         names = sorted(staged[kind])
         if names:
