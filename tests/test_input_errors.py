@@ -314,3 +314,10 @@ def test_a_glob_that_matches_a_folder_without_text_files_reads_the_rest(
     assert names == ["a.txt", "b.txt"]
     monkeypatch.chdir(tmp_path)  # sources stay normalised paths, as before
     assert [d.source for d in fazhi.read("./sub/")] == [str(Path("sub", "b.txt"))]
+
+
+def test_utf16_without_bom_cut_off_inside_a_character_is_read(tmp_path: Path):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(REPORT.encode("utf-16-le")[:-1])
+    (doc,) = fazhi.read(path)
+    assert doc.text == REPORT[:-1] + "\ufffd" and doc.encoding == "utf-16-le"

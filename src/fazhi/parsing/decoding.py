@@ -101,18 +101,27 @@ def decode(
         _check_gb18030_reading(text, name, utf8_error.start)
         return text, "gb18030"
     # NUL bytes: UTF-16 without a BOM, or binary data.
-    if len(data) % 2 == 0:
-        even_nuls = data[0::2].count(0)
-        odd_nuls = data[1::2].count(0)
-        for enc, ok in (("utf-16-le", odd_nuls > even_nuls), ("utf-16-be", even_nuls > odd_nuls)):
-            if not ok:
-                continue
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if "\x00" not in text and _printable_share(text) > 0.95:
-                return text, enc
+    # an odd length is UTF-16 cut off inside its last code unit (a truncated file)
+    units = data if len(data) % 2 == 0 else data[:-1]
+    even_nuls = units[0::2].count(0)
+    odd_nuls = units[1::2].count(0)
+    for enc, ok in (("utf-16-le", odd_nuls > even_nuls), ("utf-16-be", even_nuls > odd_nuls)):
+        if not ok:
+            continue
+        try:
+            text = units.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and _printable_share(text) > 0.95:
+            if units is not data:
+                log.warning(
+                    "%s: the data ends inside a %s character (a truncated file?); "
+                    "its 1 remaining byte is read as U+FFFD",
+                    name,
+                    enc.upper(),
+                )
+                text += "\ufffd"
+            return text, enc
     raise InputError("binary data, not text (NUL byte)", source=name, offset=nul)
 
 
