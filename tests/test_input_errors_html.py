@@ -158,3 +158,30 @@ def test_html_ish_text_never_makes_parse_raise(body: str):
         assert_offsets(doc)
         assert_nothing_lost(doc)
         assert _fallback(text) is not None
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<html><body>正文" + "<a" * 50_000, "<html><body>正文" + "<!--" * 20_000],
+    ids=["unclosed tags", "unclosed comments"],
+)
+def test_markup_that_stalls_html_parser_takes_the_linear_tokenizer(monkeypatch, markup):
+    """html.parser is quadratic on thousands of unclosed tags: it is not used for them."""
+    from fazhi.parsing import html
+
+    class ParserUsed(BaseException):  # not an Exception: html_to_text must not catch it
+        pass
+
+    def refuse(self, data):
+        raise ParserUsed
+
+    monkeypatch.setattr(html._TextExtractor, "feed", refuse)
+    monkeypatch.setattr(html, "_fallback", lambda m, real=html._fallback: "used " + real(m))
+    assert html.html_to_text(markup).startswith("used 正文")
+
+
+def test_ordinary_pages_still_use_html_parser(monkeypatch):
+    from fazhi.parsing import html
+
+    page = "<html><body>" + "<div><p>段落。</p><br/></div>" * 2_000 + "</body></html>"
+    assert not html._stalls_html_parser(page)
