@@ -80,7 +80,7 @@ def decode(
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             gb_error = exc
-            chinese_before = _reads_as_chinese(data[: gb_error.start].decode("gb18030"))
+            chinese_before = _gb18030_problem(data[: gb_error.start].decode("gb18030")) is None
             if _cut_short(gb_error, data) and chinese_before:
                 return _truncated(data, gb_error, "gb18030", name), "gb18030"
             if gb_error.start > utf8_error.start and chinese_before:
@@ -98,7 +98,13 @@ def decode(
                 source=name,
                 offset=utf8_error.start,
             ) from None
-        _check_gb18030_reading(text, name, utf8_error.start)
+        problem = _gb18030_problem(text)
+        if problem is not None:
+            raise InputError(
+                f"not UTF-8, and decoding as GB18030 {problem}; pass encoding=... if you know it",
+                source=name,
+                offset=utf8_error.start,
+            )
         return text, "gb18030"
     # NUL bytes: UTF-16 without a BOM, or binary data.
     # an odd length is UTF-16 cut off inside its last code unit (a truncated file)
@@ -114,19 +120,14 @@ def decode(
             continue
         if "\x00" not in text and _printable_share(text) > 0.95:
             if units is not data:
-                log.warning(
-                    "%s: the data ends inside a %s character (a truncated file?); "
-                    "its 1 remaining byte is read as U+FFFD",
-                    name,
-                    enc.upper(),
-                )
+                _warn_truncated(name, enc, 1)
                 text += "\ufffd"
             return text, enc
     raise InputError("binary data, not text (NUL byte)", source=name, offset=nul)
 
 
-def _check_gb18030_reading(text: str, name: str, offset: int) -> None:
-    """Refuse a GB18030 reading that is not Chinese text.
+def _gb18030_problem(text: str) -> str | None:
+    """Why a GB18030 reading of some bytes is not Chinese text, or ``None`` when it is.
 
     GB18030 decodes almost any byte soup. Real Chinese text has at least 20%
     CJK characters, and nearly all of them (99.8% on the seeds) are among
@@ -138,25 +139,14 @@ def _check_gb18030_reading(text: str, name: str, offset: int) -> None:
     # figures) is still Chinese text when its CJK characters are the common ones
     mostly_latin = common is not None and common >= 0.95 and _printable_share(text) > 0.95
     if _cjk_share(text) < 0.2 and not mostly_latin:
-        raise InputError(
-            "not UTF-8, and decoding as GB18030 does not give Chinese text "
-            "(binary or an unsupported encoding?); pass encoding=... if you know it",
-            source=name,
-            offset=offset,
-        )
+        return "does not give Chinese text (binary or an unsupported encoding?)"
     if common is not None and common < 0.7:
-        raise InputError(
-            f"not UTF-8, and decoding as GB18030 gives mostly rare characters ({common:.0%} "
-            "common ones): the text is probably in another encoding, such as Big5 "
-            "(traditional Chinese), Shift-JIS or EUC-KR; pass encoding=... (e.g. 'big5')",
-            source=name,
-            offset=offset,
+        return (
+            f"gives mostly rare characters ({common:.0%} common ones): the text is probably "
+            "in another encoding, such as Big5 (traditional Chinese), Shift-JIS or EUC-KR "
+            "(e.g. encoding='big5')"
         )
-
-
-def _reads_as_chinese(text: str) -> bool:
-    common = _common_hanzi_share(text)
-    return _cjk_share(text) >= 0.2 and (common is None or common >= 0.7)
+    return None
 
 
 def _common_hanzi_share(text: str, minimum: int = 20) -> float | None:
@@ -184,14 +174,18 @@ def _cut_short(error: UnicodeDecodeError, data: bytes) -> bool:
 
 def _truncated(data: bytes, error: UnicodeDecodeError, encoding: str, name: str) -> str:
     """The text before a character cut off at the end, and U+FFFD in place of its bytes."""
+    _warn_truncated(name, encoding, len(data) - error.start)
+    return data[: error.start].decode(encoding) + "\ufffd"
+
+
+def _warn_truncated(name: str, encoding: str, n_bytes: int) -> None:
     log.warning(
         "%s: the data ends inside a %s character (a truncated file?); "
         "its %d remaining byte(s) are read as U+FFFD",
         name,
         encoding.upper(),
-        len(data) - error.start,
+        n_bytes,
     )
-    return data[: error.start].decode(encoding) + "\ufffd"
 
 
 def _printable_share(text: str) -> float:
