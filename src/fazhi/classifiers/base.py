@@ -730,34 +730,50 @@ def order_classifiers(classifiers: Iterable[Classifier]) -> list[Classifier]:
     Requirements on classifiers that are not in ``classifiers`` are ignored
     (they are soft). A cycle raises :class:`~fazhi.errors.PluginError`.
     """
+    ordered, cycles = _order(classifiers)
+    if cycles:
+        raise cycles[0][1]
+    return ordered
+
+
+_Cycle = tuple[tuple[str, ...], PluginError]
+
+
+def _order(classifiers: Iterable[Classifier]) -> tuple[list[Classifier], list[_Cycle]]:
+    """The classifiers in dependency order, leaving out those in a ``requires`` cycle,
+    and each cycle: its members, and a :class:`~fazhi.errors.PluginError` naming it."""
     items = list(classifiers)
     by_name = {c.name: c for c in items}
     state: dict[str, int] = {}  # 1 visiting, 2 done
+    in_cycle: set[str] = set()
+    cycles: list[_Cycle] = []
     out: list[Classifier] = []
 
     def visit(c: Classifier, chain: tuple[str, ...]) -> None:
         mark = state.get(c.name)
         if mark == 2:
             return
-        if mark == 1:
+        if mark == 1:  # c is on the chain: the chain from c back to c is a cycle
             members = chain[chain.index(c.name) :]
+            in_cycle.update(members)
             err = PluginError(
                 "classifiers require each other in a cycle: " + " -> ".join((*chain, c.name)),
                 plugin=_provider(c.name),
                 classifier=c.name,
             )
-            err.cycle = members  # type: ignore[attr-defined]
-            raise err
+            cycles.append((members, err))
+            return
         state[c.name] = 1
         for dep in getattr(c, "requires", ()) or ():
             if dep in by_name:
                 visit(by_name[dep], (*chain, c.name))
         state[c.name] = 2
-        out.append(c)
+        if c.name not in in_cycle:
+            out.append(c)
 
     for c in items:
         visit(c, ())
-    return out
+    return out, cycles
 
 
 # fazhi's own classifiers, whose output its test suite validates: run_classifiers
@@ -796,23 +812,16 @@ def run_classifiers(
         raise ValueError(f"errors must be 'raise', 'warn' or 'skip', not {errors!r}")
     results: dict[str, list[Prediction]] = {}
     failures: dict[str, PluginError] = {}
-    items = list(classifiers)
-    while True:
-        try:
-            ordered = order_classifiers(items)
-            break
-        except PluginError as exc:
-            cycle: tuple[str, ...] = getattr(exc, "cycle", ())
-            if errors == "raise" or not cycle:
-                raise
-            # a broken plugin is not fatal: the classifiers of the cycle fail, the rest run
-            for name in cycle:
-                failures[name] = exc
-            if errors == "warn":
-                from fazhi.plugins import FazhiPluginWarning
+    ordered, cycles = _order(classifiers)
+    for members, exc in cycles:
+        if errors == "raise":
+            raise exc
+        # a broken plugin is not fatal: the classifiers of the cycle fail, the rest run
+        failures.update(dict.fromkeys(members, exc))
+        if errors == "warn":
+            from fazhi.plugins import FazhiPluginWarning
 
-                warnings.warn(str(exc), FazhiPluginWarning, stacklevel=2)
-            items = [c for c in items if c.name not in cycle]
+            warnings.warn(str(exc), FazhiPluginWarning, stacklevel=2)
     for clf in ordered:
         requires = getattr(clf, "requires", ()) or ()
         context = {k: results[k] for k in requires if k in results}
