@@ -405,11 +405,9 @@ def _check_output_is_not_an_input(inputs: Sequence[str], output: str | None) -> 
             clash = same(raw)
         else:  # a glob pattern: what it matches now, and what it would match after -o
             matches = glob.glob(raw, recursive=True)
-            clash = (
-                any(inside(m) if os.path.isdir(m) else same(m) for m in matches)
-                or fnmatch.fnmatch(str(target), os.path.abspath(raw))
-                or fnmatch.fnmatch(str(target), str(Path(raw).resolve()))
-            )
+            clash = any(
+                inside(m) if os.path.isdir(m) else same(m) for m in matches
+            ) or fnmatch.fnmatch(str(target), str(Path(raw).resolve()))
         if clash:
             raise _UsageError(
                 f"the output file {output} is also an input ({raw}): it would be emptied "
@@ -455,8 +453,6 @@ def _documents(
     With ``lazy_paths`` a path is yielded as a ``pathlib.Path`` (unless an encoding is
     forced), so that :func:`fazhi.analyze_many` reads it, in a worker process if it has any.
     """
-    from pathlib import Path
-
     from fazhi.errors import InputError
     from fazhi.parsing import read, read_bytes
 

@@ -547,8 +547,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """``class_weight`` with its keys matched to the labels ``classes``.
 
         For str labels every key is read as ``str(key)``. For other labels a
-        key is used as given, unless it is a str equal to ``str(label)`` of
-        exactly one class, which it then stands for.
+        key is used as given, unless it is a str equal to ``str(label)`` of a
+        class, which it then stands for.
         """
         cw = self.class_weight
         if cw is None or isinstance(cw, str):
@@ -556,14 +556,8 @@ class TopicClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         values: list[Any] = classes.tolist()
         if all(isinstance(c, str) for c in values):
             return {str(k): float(v) for k, v in cw.items()}
-        by_name: dict[str, list[Any]] = {}
-        for c in values:
-            by_name.setdefault(str(c), []).append(c)
-        out: dict[Any, float] = {}
-        for k, v in cw.items():
-            named = by_name.get(k) if isinstance(k, str) else None
-            out[named[0] if named and len(named) == 1 else k] = float(v)
-        return out
+        by_name = {str(c): c for c in values}  # unique: np.unique merged equal numbers
+        return {(by_name.get(k, k) if isinstance(k, str) else k): float(v) for k, v in cw.items()}
 
     # -- prediction ---------------------------------------------------------------
     def _check_fitted(self) -> None:
