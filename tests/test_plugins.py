@@ -519,7 +519,9 @@ def test_json_safe_data_passes_the_output_check(doc) -> None:
     assert json.loads(json.dumps(dict(prediction.data)))["items"] == [1, "二", [2.5]]
 
 
-class _BrokenGenreRules:
+class _GenreRulesPlugin:
+    """A genre-rules plugin: "valid" registers one good rule; the other modes break it."""
+
     def __init__(self, how: str) -> None:
         self.how = how
 
@@ -553,7 +555,7 @@ def test_a_broken_genre_rules_hook_fails_its_plugin_not_the_genre_classifier(
         "关于印发某区法治政府建设实施方案的通知\n\n各单位：\n\n现将方案印发给你们，请认真贯彻执行。"
     )
     with pytest.raises(PluginError, match=message) as info:
-        fazhi_plugins.register(_BrokenGenreRules(how), name="broken-rules")
+        fazhi_plugins.register(_GenreRulesPlugin(how), name="broken-rules")
     assert info.value.plugin == "broken-rules"
     assert "broken-rules" not in [r["name"] for r in plugins.plugin_info()]
     assert fazhi.GenreClassifier().predict([text]) == ["notice"]
@@ -563,7 +565,7 @@ def test_an_installed_plugin_with_a_broken_genre_rules_hook_is_skipped_with_a_wa
     monkeypatch,
 ) -> None:
     monkeypatch.setattr(
-        plugins, "_extra", [("broken-rules", _BrokenGenreRules("raise"))], raising=True
+        plugins, "_extra", [("broken-rules", _GenreRulesPlugin("raise"))], raising=True
     )
     try:
         with pytest.warns(FazhiPluginWarning, match="broken-rules.*genre rules hook boom"):
@@ -578,7 +580,7 @@ def test_an_installed_plugin_with_a_broken_genre_rules_hook_is_skipped_with_a_wa
 
 
 def test_genre_rules_are_listed_with_their_plugin(fazhi_plugins) -> None:
-    fazhi_plugins.register(_BrokenGenreRules("valid"), name="pifu")
+    fazhi_plugins.register(_GenreRulesPlugin("valid"), name="pifu")
     (record,) = [r for r in plugins.plugin_info() if r["name"] == "pifu"]
     assert record["registered"] == {"register_genre_rules": ["t.r"]}
     assert [r.id for r in plugins.genre_rules()] == ["t.r"]
@@ -663,7 +665,7 @@ def test_one_module_under_two_names_is_reported_readably(fazhi_plugins) -> None:
 
 
 def test_two_plugins_with_one_genre_rule_id_are_named(fazhi_plugins) -> None:
-    fazhi_plugins.register(_BrokenGenreRules("valid"), name="first-rules")
+    fazhi_plugins.register(_GenreRulesPlugin("valid"), name="first-rules")
     with pytest.warns(FazhiPluginWarning, match="'t.r' is registered by plugins 'first-rules' and"):
-        fazhi_plugins.register(_BrokenGenreRules("valid"), name="second-rules")
+        fazhi_plugins.register(_GenreRulesPlugin("valid"), name="second-rules")
     assert [r.id for r in plugins.genre_rules()] == ["t.r", "t.r"]

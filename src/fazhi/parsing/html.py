@@ -75,7 +75,6 @@ class _TextExtractor(HTMLParser):
         # each piece of text with the innermost skipped element open around it
         self._parts: list[tuple[str, _Skipped | None]] = []
         self._open: list[_Skipped] = []
-        self._open_tags: dict[str, int] = {}
         self._in_title = False
 
     def text(self) -> str:
@@ -88,7 +87,6 @@ class _TextExtractor(HTMLParser):
     def _close_from(self, k: int) -> None:
         for el in self._open[k:]:
             el.closed = True
-            self._open_tags[el.tag] -= 1
         del self._open[k:]
 
     def _body_starts(self) -> None:
@@ -106,7 +104,6 @@ class _TextExtractor(HTMLParser):
             self._body_starts()
         if tag in _SKIP:
             self._open.append(_Skipped(tag, self._open[-1] if self._open else None))
-            self._open_tags[tag] = self._open_tags.get(tag, 0) + 1
         elif tag in _BLOCK:
             self._emit("\n")
 
@@ -114,10 +111,9 @@ class _TextExtractor(HTMLParser):
         if tag == "title":
             self._in_title = False
         if tag in _SKIP:
-            if self._open_tags.get(tag):  # else a stray end tag: it closes nothing
-                k = len(self._open) - 1
-                while self._open[k].tag != tag:
-                    k -= 1
+            # the innermost open element of that tag (none: a stray end tag closes nothing)
+            k = next((i for i in reversed(range(len(self._open))) if self._open[i].tag == tag), -1)
+            if k >= 0:
                 self._close_from(k)
         elif tag in _BLOCK:
             self._emit("\n")
