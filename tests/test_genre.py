@@ -808,3 +808,17 @@ def test_hook_register_genre_rules(fazhi_plugins):
     after = GenreClassifier().predict([text])[0]
     assert after == "notice"
     assert before != "notice" or before == after
+
+
+def test_coerce_rule_checks_dicts_and_passes_rules_through():
+    from fazhi.classifiers.genre import GenreRule, coerce_rule
+
+    rule = coerce_rule(
+        {"id": "t.pifu", "genre": "notice", "scope": "title", "weight": 2, "pattern": "批复$"}
+    )
+    assert isinstance(rule, GenreRule) and rule.id == "t.pifu"
+    assert coerce_rule(rule) is rule
+    with pytest.raises(ValueError, match=r"'t\.bad'"):
+        coerce_rule({"id": "t.bad", "genre": "memo", "scope": "title", "weight": 1, "pattern": "x"})
+    with pytest.raises(TypeError, match="GenreRule or a dict"):
+        coerce_rule("批复$")  # type: ignore[arg-type]

@@ -543,6 +543,10 @@ def test_cache_dir_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
         assert cache_dir() == tmp_path / "xdg" / "fazhi"
     monkeypatch.setenv("FAZHI_NO_CACHE", "1")
     assert cache_dir() is None
+    from fazhi.segmentation.backends import cache_location
+
+    monkeypatch.setenv("FAZHI_CACHE_DIR", str(tmp_path / "off"))
+    assert cache_location() == tmp_path / "off"  # where it would be, even when off
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

@@ -251,3 +251,12 @@ def test_a_keyword_baseline_of_some_topic_ids_classifies_documents(seeds_dir: Pa
     predictions = run_classifier(clf, doc)
     assert [p.label for p in predictions] == ["enforcement", "disputes"]
     assert set(predictions[0].probabilities) == set(TOPIC_LABELS)
+
+
+def test_topic_label_space() -> None:
+    from fazhi.classifiers.topic import topic_label_space
+
+    assert topic_label_space(None) == TOPIC_LABELS
+    assert topic_label_space(["disputes", "enforcement"]) == TOPIC_LABELS
+    assert topic_label_space(np.array([0, 1, 2])) == ("0", "1", "2")
+    assert topic_label_space(["disputes", "mine"]) == ("disputes", "mine")
